@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { Duration } from './duration.js';
+import {
+  ConflictError,
+  FingerprintMismatchError,
+  InvalidArgumentError,
+  OncelyError,
+  OwnershipLostError,
+  ResultTooLargeError,
+  StoreUnavailableError,
+} from './errors.js';
+import type { OncelyEvent, StoreOperation } from './events.js';
+import { fingerprint as fingerprintOf } from './fingerprint.js';
+import { hashKey, namespacedKey, validateKey, validateScope } from './keys.js';
+import { LeaseKeeper } from './lease.js';
+import { type IdempotencyOptions, type ResolvedOptions, resolveOptions, resolveWait } from './options.js';
+import { sleep } from './sleep.js';
+import type { AcquireResult, StoreRecord } from './store.js';
+
+export interface RunOptions<T> {
+  /** The idempotency key: 1..255 visible ASCII characters. */
+  key: string | undefined;
+  /** Who the key belongs to (tenant, account, API key). Keys never cross scopes. */
+  scope?: string;
+  /**
+   * What identifies the operation: the same key with a different `request` is refused with
+   * `FingerprintMismatchError`. Plain data is hashed as canonical JSON, bytes and strings as
+   * they are. Omit it to bind the key to nothing but itself.
+   */
+  request?: unknown;
+  /** Your own fingerprint instead of hashing `request`. */
+  fingerprint?: string;
+  /** Override the engine's `wait` for this call. */
+  wait?: boolean | Duration;
+  /**
+   * Decide whether a successful result is kept for replay. Returning `false` releases the key
+   * instead, so the next attempt runs again (e.g. a 503 response). Default: keep everything.
+   */
+  shouldStore?: (value: T) => boolean;
+}
+
+export interface RunContext {
+  /** Grows with every acquisition of this key; pass it to systems you write to. */
+  readonly fence: number;
+  /** Fires when this attempt can no longer be sure it owns the key. */
+  readonly signal: AbortSignal;
+}
+
+export type RunOutcome<T> =
+  | { status: 'executed'; value: T; fence: number; stored: boolean }
+  | { status: 'replayed'; value: T; fence: number };
+
+export interface Idempotency {
+  /**
+   * Run `handler` once for `options.key`. The first caller executes it; every later caller
+   * with the same key and request gets the stored result back without running anything.
+   */
+  run<T>(options: RunOptions<T>, handler: (context: RunContext) => T | Promise<T>): Promise<RunOutcome<T>>;
+  /** The resolved settings, for layers built on top of the engine. */
+  readonly settings: Readonly<ResolvedOptions>;
+}
+
+const COMPLETE_ATTEMPTS = 3;
+const EMPTY_FINGERPRINT = 'none';
+
+export function createIdempotency(options: IdempotencyOptions): Idempotency {
+  const settings = resolveOptions(options);
+  const { store, codec, onEvent } = settings;
+
+  const emit = (event: OncelyEvent): void => {
+    if (!onEvent) return;
+    try {
+      onEvent(event);
+    } catch {
+      // A broken metrics hook must never change what a request does.
+    }
+  };
+
+  /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
+  async function callStore<R>(operation: StoreOperation, keyHash: () => string, call: () => Promise<R>): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        call(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${settings.storeTimeoutMs} ms`)),
+            settings.storeTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) throw error;
+      emit({ type: 'store_error', keyHash: keyHash(), operation, error });
+      if (error instanceof StoreUnavailableError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function run<T>(
+    runOptions: RunOptions<T>,
+    handler: (context: RunContext) => T | Promise<T>,
+  ): Promise<RunOutcome<T>> {
+    if (typeof runOptions !== 'object' || runOptions === null) {
+      throw new InvalidArgumentError('options', 'expected { key, ... }');
+    }
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'expected a function');
+    const key = validateKey(runOptions.key);
+    const scope = validateScope(runOptions.scope);
+    const storeKey = namespacedKey(settings.prefix, scope, key);
+    const print = resolveFingerprint(runOptions);
+    const waitMs =
+      runOptions.wait === undefined ? settings.waitMs : resolveWait(runOptions.wait, settings.leaseMs, 'wait');
+    if (runOptions.shouldStore !== undefined && typeof runOptions.shouldStore !== 'function') {
+      throw new InvalidArgumentError('shouldStore', 'expected a function');
+    }
+    let cachedHash: string | undefined;
+    const keyHash = (): string => {
+      cachedHash ??= hashKey(storeKey);
+      return cachedHash;
+    };
+
+    const token = randomUUID();
+    const deadline = Date.now() + waitMs;
+    let pause = 10;
+    for (;;) {
+      const attempt: AcquireResult = await callStore('acquire', keyHash, () =>
+        store.acquire({ key: storeKey, fingerprint: print, token, leaseMs: settings.leaseMs, ttlMs: settings.ttlMs }),
+      );
+      if (attempt.acquired) {
+        emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
+        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions.shouldStore);
+      }
+      const record: StoreRecord = attempt.record;
+      if (record.fingerprint !== print) {
+        emit({ type: 'mismatch', keyHash: keyHash() });
+        throw new FingerprintMismatchError();
+      }
+      if (record.state === 'completed') {
+        emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
+        return { status: 'replayed', value: codec.decode(record.result) as T, fence: record.fence };
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const retryAfterMs = Math.max(record.leaseRemainingMs, 1);
+        emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
+        throw new ConflictError(retryAfterMs);
+      }
+      // Wait for the winner: poll with a growing, jittered pause, never past the deadline.
+      await sleep(Math.min(remaining, pause + Math.random() * pause));
+      pause = Math.min(pause * 2, 250);
+    }
+  }
+
+  async function execute<T>(
+    key: string,
+    token: string,
+    fence: number,
+    keyHash: () => string,
+    handler: (context: RunContext) => T | Promise<T>,
+    shouldStore: ((value: T) => boolean) | undefined,
+  ): Promise<RunOutcome<T>> {
+    const started = performance.now();
+    const lease = new LeaseKeeper({
+      store,
+      key,
+      token,
+      fence,
+      leaseMs: settings.leaseMs,
+      heartbeatMs: settings.heartbeatMs,
+      emit,
+      keyHash,
+    });
+
+    const release = async (reason: 'error' | 'policy' | 'encoding' | 'too-large'): Promise<void> => {
+      try {
+        const released = await callStore('release', keyHash, () => store.release({ key, token, fence }));
+        if (released) emit({ type: 'released', keyHash: keyHash(), fence, reason });
+      } catch {
+        // Reported as store_error; the lease lapses on its own and a retry takes over.
+      }
+    };
+
+    let value: T;
+    try {
+      value = await handler({ fence, signal: lease.signal });
+    } catch (error) {
+      lease.stop();
+      await release('error');
+      throw error;
+    }
+    lease.stop();
+
+    if (shouldStore && !shouldStore(value)) {
+      await release('policy');
+      return { status: 'executed', value, fence, stored: false };
+    }
+
+    let bytes: Uint8Array;
+    try {
+      bytes = codec.encode(value);
+    } catch (error) {
+      await release('encoding');
+      throw error;
+    }
+    const limit = store.capabilities.maxResultBytes;
+    if (bytes.byteLength > limit) {
+      await release('too-large');
+      throw new ResultTooLargeError(bytes.byteLength, limit);
+    }
+
+    // Completing is safe to repeat for the same owner, so a blip is retried rather than
+    // leaving an operation that ran without a record (its retry would run it again).
+    let completed = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        completed = await callStore('complete', keyHash, () =>
+          store.complete({ key, token, fence, result: bytes, ttlMs: settings.ttlMs }),
+        );
+        break;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || attempt >= COMPLETE_ATTEMPTS) throw error;
+        await sleep(50 * attempt);
+      }
+    }
+    if (!completed) {
+      emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
+      throw new OwnershipLostError(
+        'The operation ran, but its lease had lapsed and another attempt took over the key, so its result was not stored.',
+        fence,
+        value,
+      );
+    }
+    emit({
+      type: 'completed',
+      keyHash: keyHash(),
+      fence,
+      bytes: bytes.byteLength,
+      durationMs: performance.now() - started,
+    });
+    return { status: 'executed', value, fence, stored: true };
+  }
+
+  return { run, settings };
+}
+
+function resolveFingerprint<T>(options: RunOptions<T>): string {
+  if (options.fingerprint !== undefined) {
+    if (typeof options.fingerprint !== 'string' || options.fingerprint.length === 0 || options.fingerprint.length > 512) {
+      throw new InvalidArgumentError('fingerprint', 'expected a non-empty string of at most 512 characters');
+    }
+    return options.fingerprint;
+  }
+  return options.request === undefined ? EMPTY_FINGERPRINT : fingerprintOf(options.request);
+}

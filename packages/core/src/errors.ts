@@ -1,0 +1,123 @@
+/**
+ * Typed errors. Each has a stable `code` and one RFC 9457 problem type URI, so the HTTP layer
+ * and users can map them without string matching.
+ */
+
+export const PROBLEM_BASE = 'https://oncely.dev/problems/';
+
+export abstract class OncelyError extends Error {
+  abstract readonly code: string;
+  /** Suggested HTTP status when the error reaches a client. */
+  abstract readonly status: number;
+  get type(): string {
+    return PROBLEM_BASE + this.code;
+  }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A function was given a bad argument or option; `field` names it. */
+export class InvalidArgumentError extends OncelyError {
+  readonly code = 'invalid-argument';
+  readonly status = 500;
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** The operation requires an idempotency key and none was given. */
+export class MissingKeyError extends OncelyError {
+  readonly code = 'missing-key';
+  readonly status = 400;
+  constructor(message = 'An idempotency key is required for this operation.') {
+    super(message);
+  }
+}
+
+/** The idempotency key is malformed (empty, too long, not visible ASCII, bad sf-string). */
+export class InvalidKeyError extends OncelyError {
+  readonly code = 'invalid-key';
+  readonly status = 400;
+}
+
+/** Another attempt with the same key is still running. */
+export class ConflictError extends OncelyError {
+  readonly code = 'conflict';
+  readonly status = 409;
+  constructor(
+    /** Milliseconds until the running attempt's lease ends. */
+    readonly retryAfterMs: number,
+    message = 'A request with this idempotency key is still being processed.',
+  ) {
+    super(message);
+  }
+}
+
+/** The key was used before with a different request. */
+export class FingerprintMismatchError extends OncelyError {
+  readonly code = 'fingerprint-mismatch';
+  readonly status = 422;
+  constructor(message = 'This idempotency key was already used with a different request.') {
+    super(message);
+  }
+}
+
+/** The store could not be reached or failed; nothing was run. */
+export class StoreUnavailableError extends OncelyError {
+  readonly code = 'store-unavailable';
+  readonly status = 503;
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryAfterMs?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs ?? 1000;
+  }
+  readonly retryAfterMs: number;
+}
+
+/**
+ * This attempt lost the key (its lease lapsed and another attempt took over, or the record was
+ * removed) before it could store its result. The operation did run: `result` holds what it
+ * returned, and the newer owner's result stands.
+ */
+export class OwnershipLostError extends OncelyError {
+  readonly code = 'ownership-lost';
+  readonly status = 409;
+  constructor(
+    message: string,
+    readonly fence: number,
+    readonly result?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The encoded result is larger than the store accepts; the key was released. */
+export class ResultTooLargeError extends OncelyError {
+  readonly code = 'result-too-large';
+  readonly status = 500;
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`The result is ${size} bytes; the store accepts at most ${limit}.`);
+  }
+}
+
+/** The result holds a value the codec cannot store faithfully; `path` says where. */
+export class ResultEncodingError extends OncelyError {
+  readonly code = 'result-encoding';
+  readonly status = 500;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`Cannot store the result at ${path}: ${reason}`);
+  }
+}

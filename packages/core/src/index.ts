@@ -1,0 +1,39 @@
+export { type ResultCodec, defaultCodec } from './codec.js';
+export { type Duration, parseDuration } from './duration.js';
+export {
+  type Idempotency,
+  type RunContext,
+  type RunOptions,
+  type RunOutcome,
+  createIdempotency,
+} from './engine.js';
+export {
+  ConflictError,
+  FingerprintMismatchError,
+  InvalidArgumentError,
+  InvalidKeyError,
+  MissingKeyError,
+  OncelyError,
+  OwnershipLostError,
+  PROBLEM_BASE,
+  ResultEncodingError,
+  ResultTooLargeError,
+  StoreUnavailableError,
+} from './errors.js';
+export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from './events.js';
+export { canonicalJson, fingerprint } from './fingerprint.js';
+export { MAX_KEY_LENGTH, hashKey, namespacedKey, validateKey } from './keys.js';
+export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
+export type {
+  AcquireInput,
+  AcquireResult,
+  CompletedRecord,
+  CompleteInput,
+  ExtendInput,
+  InProgressRecord,
+  OwnerInput,
+  Store,
+  StoreCapabilities,
+  StoreRecord,
+} from './store.js';
+export { STORE_METHODS } from './store.js';

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError, InvalidKeyError, MissingKeyError } from './errors.js';
+
+export const MAX_KEY_LENGTH = 255;
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Check an idempotency key: 1..255 visible ASCII characters (the HTTP draft's rule, applied to
+ * every operation so a key means the same thing over HTTP and in a queue consumer).
+ */
+export function validateKey(key: unknown): string {
+  if (key === undefined || key === null) throw new MissingKeyError();
+  if (typeof key !== 'string') throw new InvalidKeyError(`The idempotency key must be a string, got ${typeof key}.`);
+  if (key.length === 0) throw new InvalidKeyError('The idempotency key is empty.');
+  if (key.length > MAX_KEY_LENGTH) {
+    throw new InvalidKeyError(
+      `The idempotency key is ${key.length} characters; at most ${MAX_KEY_LENGTH} are allowed.`,
+    );
+  }
+  if (!VISIBLE_ASCII.test(key)) {
+    throw new InvalidKeyError('The idempotency key may hold only visible ASCII characters.');
+  }
+  return key;
+}
+
+/**
+ * The key as stored: `prefix`, then the scope with its length in front, then the key. The
+ * length makes the split unambiguous, so scope "a:b" + key "c" never meets scope "a" + key
+ * "b:c": two principals using the same key never see each other's records.
+ */
+export function namespacedKey(prefix: string, scope: string, key: string): string {
+  return `${prefix}${scope.length}:${scope}:${key}`;
+}
+
+export function validateScope(scope: unknown, field = 'scope'): string {
+  if (scope === undefined) return '';
+  if (typeof scope !== 'string') throw new InvalidArgumentError(field, `expected a string, got ${typeof scope}`);
+  if (scope.length > 1024) throw new InvalidArgumentError(field, 'is longer than 1024 characters');
+  return scope;
+}
+
+/** A short, one-way name for a key, for logs and metrics: keys may carry personal data. */
+export function hashKey(storeKey: string): string {
+  return createHash('sha256').update(storeKey).digest('hex').slice(0, 16);
+}

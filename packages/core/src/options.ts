@@ -1,0 +1,110 @@
+import { type ResultCodec, defaultCodec } from './codec.js';
+import { type Duration, MAX_TIMER_MS, parseDuration } from './duration.js';
+import { InvalidArgumentError } from './errors.js';
+import type { EventListener } from './events.js';
+import { STORE_METHODS, type Store } from './store.js';
+
+export interface IdempotencyOptions {
+  /** Where records live. */
+  store: Store;
+  /** How long a completed result is replayed. Default `"24h"`. */
+  ttl?: Duration;
+  /** How long an attempt holds its key without renewing it. Default `"30s"`. */
+  lease?: Duration;
+  /**
+   * Renew the lease while the handler runs: `true` (default) every third of the lease, a
+   * duration for another interval, or `false` to hold it only for `lease`.
+   */
+  heartbeat?: boolean | Duration;
+  /**
+   * What a request does when the same key is still running elsewhere: `false` (default)
+   * fails at once with `ConflictError`; `true` waits up to one lease for the winner's
+   * result; a duration waits that long.
+   */
+  wait?: boolean | Duration;
+  /** Prepended to every stored key. Default `"oncely:"`. */
+  prefix?: string;
+  /** Give up on a store call after this long (fail closed). Default `"5s"`. */
+  storeTimeout?: Duration;
+  /** How results become bytes. Default: a binary-safe codec (see README). */
+  codec?: ResultCodec;
+  /** Called for every lifecycle event; a throwing listener never breaks a request. */
+  onEvent?: EventListener;
+}
+
+export interface ResolvedOptions {
+  store: Store;
+  ttlMs: number;
+  leaseMs: number;
+  heartbeatMs: number | undefined;
+  waitMs: number;
+  prefix: string;
+  storeTimeoutMs: number;
+  codec: ResultCodec;
+  onEvent: EventListener | undefined;
+}
+
+export function validateStore(store: unknown, field = 'store'): Store {
+  if (typeof store !== 'object' || store === null) {
+    throw new InvalidArgumentError(field, 'expected a Store object');
+  }
+  const candidate = store as Record<string, unknown>;
+  for (const method of STORE_METHODS) {
+    if (typeof candidate[method] !== 'function') {
+      throw new InvalidArgumentError(`${field}.${method}`, 'the store does not implement this method');
+    }
+  }
+  const capabilities = candidate.capabilities as Record<string, unknown> | undefined;
+  if (typeof capabilities !== 'object' || capabilities === null) {
+    throw new InvalidArgumentError(`${field}.capabilities`, 'the store does not declare its capabilities');
+  }
+  const max = capabilities.maxResultBytes;
+  if (typeof max !== 'number' || !(max > 0)) {
+    throw new InvalidArgumentError(`${field}.capabilities.maxResultBytes`, 'expected a positive number');
+  }
+  if (capabilities.clock !== 'server' && capabilities.clock !== 'caller') {
+    throw new InvalidArgumentError(`${field}.capabilities.clock`, 'expected "server" or "caller"');
+  }
+  if (typeof capabilities.sharedAcrossInstances !== 'boolean') {
+    throw new InvalidArgumentError(`${field}.capabilities.sharedAcrossInstances`, 'expected a boolean');
+  }
+  return store as Store;
+}
+
+/** `wait` as milliseconds: 0 for no waiting. */
+export function resolveWait(wait: boolean | Duration | undefined, leaseMs: number, field: string): number {
+  if (wait === undefined || wait === false) return 0;
+  if (wait === true) return leaseMs;
+  return parseDuration(wait, field);
+}
+
+export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', 'expected an options object');
+  }
+  const store = validateStore(options.store);
+  const ttlMs = parseDuration(options.ttl ?? '24h', 'ttl');
+  const leaseMs = parseDuration(options.lease ?? '30s', 'lease');
+  if (leaseMs > MAX_TIMER_MS) throw new InvalidArgumentError('lease', 'must be under 24.8 days');
+  const heartbeat = options.heartbeat ?? true;
+  let heartbeatMs: number | undefined;
+  if (heartbeat === true) heartbeatMs = Math.max(1, Math.floor(leaseMs / 3));
+  else if (heartbeat !== false) {
+    heartbeatMs = parseDuration(heartbeat, 'heartbeat');
+    if (heartbeatMs >= leaseMs) {
+      throw new InvalidArgumentError('heartbeat', 'must be shorter than the lease, or the lease lapses between renewals');
+    }
+  }
+  const waitMs = resolveWait(options.wait, leaseMs, 'wait');
+  const prefix = options.prefix ?? 'oncely:';
+  if (typeof prefix !== 'string') throw new InvalidArgumentError('prefix', 'expected a string');
+  const storeTimeoutMs = parseDuration(options.storeTimeout ?? '5s', 'storeTimeout');
+  const codec = options.codec ?? defaultCodec;
+  if (typeof codec?.encode !== 'function' || typeof codec?.decode !== 'function') {
+    throw new InvalidArgumentError('codec', 'expected { encode(value), decode(bytes) }');
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new InvalidArgumentError('onEvent', 'expected a function');
+  }
+  return { store, ttlMs, leaseMs, heartbeatMs, waitMs, prefix, storeTimeoutMs, codec, onEvent: options.onEvent };
+}
