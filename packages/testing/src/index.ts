@@ -1,0 +1,2 @@
+export { type ServiceProbe, probeService } from './service.js';
+export { freePort } from './free-port.js';
