@@ -222,6 +222,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         );
         break;
       } catch (error) {
+        if (error instanceof ResultTooLargeError) {
+          // The store measured the stored form (e.g. after compression) and refused it.
+          await release('too-large');
+          throw error;
+        }
         if (!(error instanceof StoreUnavailableError) || attempt >= COMPLETE_ATTEMPTS) throw error;
         await sleep(50 * attempt);
       }
