@@ -3,6 +3,7 @@
 // be preceded by `<!-- example: path/to/file.ts -->` (relative to the markdown file) and be
 // exactly that file's content. The files themselves are type-checked and run by tests, so a
 // code block in the docs cannot drift from code that compiles and works.
+// `--write` copies each file's current content into its block instead of failing.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -18,10 +19,13 @@ function* markdownFiles(dir) {
   }
 }
 
+const write = process.argv.includes('--write');
 const problems = [];
 let checked = 0;
+const updated = 0;
 for (const file of markdownFiles(root)) {
   const lines = readFileSync(file, 'utf8').split('\n');
+  const changed = false;
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(ts|typescript|js|javascript|tsx|mjs)\s*$/.exec(lines[i]);
     if (!fence) continue;
