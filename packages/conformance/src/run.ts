@@ -38,7 +38,7 @@ function register(options: ResolvedConformanceOptions, name: CheckName): void {
         const reason = check.skipReason?.(store.capabilities);
         if (reason !== undefined) {
           failed = false;
-          skipAtRunTime(runnerContext, `${name}: skipped because ${reason}`);
+          skipAtRunTime(runnerContext, `skipped: ${reason}`);
           return;
         }
         await check.run(session.context(store));
