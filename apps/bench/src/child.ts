@@ -1,0 +1,56 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** Node flags for every worker: TypeScript through tsx, a callable GC, a roomy young generation. */
+const NODE_FLAGS = ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=64'];
+
+/** Start `workers/<name>.ts` as a child process with its job as argument. */
+export function startWorker(name: string, job: unknown): ChildProcess {
+  return fork(`${here}workers/${name}.ts`, [JSON.stringify(job)], {
+    execArgv: NODE_FLAGS,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** Wait for the next message of `type` from a worker (or its death, which rejects). */
+export function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 600_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`worker sent no "${type}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type !== type) return;
+      cleanup();
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`worker exited with code ${code} before sending "${type}"`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Run a worker to completion and return its result. */
+export async function runWorker<T>(name: string, job: unknown): Promise<T> {
+  const child = startWorker(name, job);
+  const message = await nextMessage<{ result: T }>(child, 'result');
+  return message.result;
+}
+
+/** Stop a worker we started, and wait until it is gone. */
+export async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await gone;
+}

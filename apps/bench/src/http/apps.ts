@@ -1,0 +1,14 @@
+import type { LibraryId } from '../libraries/types.js';
+import type { AppFactory } from './app.js';
+import { baselineApps } from './baseline.js';
+import { expressIdempotencyApps } from './express-idempotency.js';
+import { nodeIdempotencyApps } from './node-idempotency.js';
+import { powertoolsApps } from './powertools.js';
+
+export const APPS: Record<LibraryId, AppFactory> = {
+  baseline: baselineApps,
+  oncely: {},
+  'express-idempotency': expressIdempotencyApps,
+  'node-idempotency': nodeIdempotencyApps,
+  powertools: powertoolsApps,
+};

@@ -1,0 +1,36 @@
+import { createIdempotency } from '@oncely/core';
+import { MemoryStore } from '@oncely/memory';
+import { createOrder } from './order.js';
+import type { EngineSubject, StoreTarget } from './types.js';
+
+/**
+ * Records the memory store may hold. Its default (10 000) is a production bound; here it is
+ * raised so that, like the other libraries' unbounded maps, nothing is evicted mid-measurement.
+ */
+export const ONCELY_MEMORY_MAX_ENTRIES = 2_000_000;
+
+export async function oncelyStore(target: StoreTarget) {
+  if (target.kind === 'memory') {
+    return {
+      store: new MemoryStore({
+        maxEntries: ONCELY_MEMORY_MAX_ENTRIES,
+        maxInProgress: ONCELY_MEMORY_MAX_ENTRIES,
+      }),
+      close: async () => {},
+    };
+  }
+  throw new Error('oncely on Redis needs @oncely/redis, which this checkout does not have yet');
+}
+
+/** `createIdempotency` + `run`, as the core README shows: key, the request as fingerprint. */
+export async function oncelyEngine(target: StoreTarget): Promise<EngineSubject> {
+  const { store, close } = await oncelyStore(target);
+  const idempotency = createIdempotency({ store, prefix: `${target.prefix}:` });
+  return {
+    call: async (key, request) => {
+      const outcome = await idempotency.run({ key, request }, () => createOrder(request));
+      return outcome.value;
+    },
+    close,
+  };
+}

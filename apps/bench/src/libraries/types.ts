@@ -1,0 +1,27 @@
+import type { OrderRequest } from './order.js';
+
+export type StoreKind = 'memory' | 'redis';
+export type Framework = 'express' | 'fastify';
+
+/** Where a library keeps its records for one measurement. */
+export interface StoreTarget {
+  kind: StoreKind;
+  /** Redis URL, for `redis`. */
+  redisUrl?: string;
+  /** Every key the library writes starts with this (or contains it, where the library adds its own prefix). */
+  prefix: string;
+}
+
+/** A library driven directly, without HTTP: one idempotent call per operation. */
+export interface EngineSubject {
+  /** Run (or replay) the order operation for `key`; resolves to the order. */
+  call(key: string, request: OrderRequest): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export type LibraryId =
+  | 'baseline'
+  | 'oncely'
+  | 'node-idempotency'
+  | 'powertools'
+  | 'express-idempotency';
