@@ -27,7 +27,12 @@ type Tagged = { $: string; [field: string]: unknown };
 /** Plain assignment of "__proto__" would set the prototype instead of a field. */
 function setField(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     object[key] = value;
   }
@@ -69,7 +74,8 @@ export const defaultCodec: ResultCodec = {
       }
       if (item instanceof Date) {
         const time = item.getTime();
-        if (Number.isNaN(time)) throw new ResultEncodingError(path, 'an invalid Date cannot be stored');
+        if (Number.isNaN(time))
+          throw new ResultEncodingError(path, 'an invalid Date cannot be stored');
         return { $: 'd', v: time };
       }
       if (seen.has(item)) throw new ResultEncodingError(path, 'the value is circular');
@@ -78,7 +84,8 @@ export const defaultCodec: ResultCodec = {
       if (Array.isArray(item)) {
         const array: unknown[] = new Array(item.length);
         for (let i = 0; i < item.length; i++) {
-          if (!(i in item)) throw new ResultEncodingError(`${path}[${i}]`, 'sparse arrays cannot be stored');
+          if (!(i in item))
+            throw new ResultEncodingError(`${path}[${i}]`, 'sparse arrays cannot be stored');
           array[i] = toJson(item[i], `${path}[${i}]`);
         }
         out = array;
@@ -86,13 +93,17 @@ export const defaultCodec: ResultCodec = {
         const proto = Object.getPrototypeOf(item);
         if (proto !== Object.prototype && proto !== null) {
           const name = proto?.constructor?.name ?? 'object';
-          throw new ResultEncodingError(path, `a ${name} cannot be stored; return plain data (or give a codec)`);
+          throw new ResultEncodingError(
+            path,
+            `a ${name} cannot be stored; return plain data (or give a codec)`,
+          );
         }
         if (Object.getOwnPropertySymbols(item).length > 0) {
           throw new ResultEncodingError(path, 'symbol-keyed properties cannot be stored');
         }
         const object: Record<string, unknown> = {};
-        for (const [key, field] of Object.entries(item)) setField(object, key, toJson(field, `${path}.${key}`));
+        for (const [key, field] of Object.entries(item))
+          setField(object, key, toJson(field, `${path}.${key}`));
         out = '$' in object ? { $: 'o', v: object } : object;
       }
       seen.delete(item);
@@ -116,7 +127,10 @@ export const defaultCodec: ResultCodec = {
 
   decode(bytes) {
     if (bytes.byteLength < HEAD || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {
-      throw new ResultEncodingError('result', 'the stored bytes were not written by the oncely codec');
+      throw new ResultEncodingError(
+        'result',
+        'the stored bytes were not written by the oncely codec',
+      );
     }
     if (bytes[2] !== VERSION) {
       throw new ResultEncodingError('result', `unknown codec version ${bytes[2]}`);
@@ -124,8 +138,11 @@ export const defaultCodec: ResultCodec = {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(3);
     const tailStart = HEAD + headerLength;
-    if (tailStart > bytes.byteLength) throw new ResultEncodingError('result', 'the stored bytes are truncated');
-    const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + HEAD, headerLength).toString('utf8'));
+    if (tailStart > bytes.byteLength)
+      throw new ResultEncodingError('result', 'the stored bytes are truncated');
+    const header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + HEAD, headerLength).toString('utf8'),
+    );
 
     const fromJson = (item: unknown): unknown => {
       if (item === null || typeof item !== 'object') return item;
@@ -147,17 +164,21 @@ export const defaultCodec: ResultCodec = {
           return BigInt(tagged.v as string);
         case 'o': {
           const object: Record<string, unknown> = {};
-          for (const [key, field] of Object.entries(tagged.v as object)) setField(object, key, fromJson(field));
+          for (const [key, field] of Object.entries(tagged.v as object))
+            setField(object, key, fromJson(field));
           return object;
         }
         case 'b':
         case 'B': {
           const start = tailStart + (tagged.o as number);
           const end = start + (tagged.l as number);
-          if (end > bytes.byteLength) throw new ResultEncodingError('result', 'the stored bytes are truncated');
+          if (end > bytes.byteLength)
+            throw new ResultEncodingError('result', 'the stored bytes are truncated');
           // Copy so the caller owns its bytes and never aliases the store's buffer.
           const copy = bytes.slice(start, end);
-          return tagged.$ === 'B' ? Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength) : copy;
+          return tagged.$ === 'B'
+            ? Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength)
+            : copy;
         }
         default:
           throw new ResultEncodingError('result', `unknown tag ${JSON.stringify(tagged.$)}`);

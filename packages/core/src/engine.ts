@@ -13,7 +13,12 @@ import type { OncelyEvent, StoreOperation } from './events.js';
 import { fingerprint as fingerprintOf } from './fingerprint.js';
 import { hashKey, namespacedKey, validateKey, validateScope } from './keys.js';
 import { LeaseKeeper } from './lease.js';
-import { type IdempotencyOptions, type ResolvedOptions, resolveOptions, resolveWait } from './options.js';
+import {
+  type IdempotencyOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  resolveWait,
+} from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, StoreRecord } from './store.js';
 
@@ -55,7 +60,10 @@ export interface Idempotency {
    * Run `handler` once for `options.key`. The first caller executes it; every later caller
    * with the same key and request gets the stored result back without running anything.
    */
-  run<T>(options: RunOptions<T>, handler: (context: RunContext) => T | Promise<T>): Promise<RunOutcome<T>>;
+  run<T>(
+    options: RunOptions<T>,
+    handler: (context: RunContext) => T | Promise<T>,
+  ): Promise<RunOutcome<T>>;
   /** The resolved settings, for layers built on top of the engine. */
   readonly settings: Readonly<ResolvedOptions>;
 }
@@ -77,7 +85,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   };
 
   /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
-  async function callStore<R>(operation: StoreOperation, keyHash: () => string, call: () => Promise<R>): Promise<R> {
+  async function callStore<R>(
+    operation: StoreOperation,
+    keyHash: () => string,
+    call: () => Promise<R>,
+  ): Promise<R> {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
@@ -94,7 +106,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       emit({ type: 'store_error', keyHash: keyHash(), operation, error });
       if (error instanceof StoreUnavailableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, { cause: error });
+      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -107,13 +121,16 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     if (typeof runOptions !== 'object' || runOptions === null) {
       throw new InvalidArgumentError('options', 'expected { key, ... }');
     }
-    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'expected a function');
+    if (typeof handler !== 'function')
+      throw new InvalidArgumentError('handler', 'expected a function');
     const key = validateKey(runOptions.key);
     const scope = validateScope(runOptions.scope);
     const storeKey = namespacedKey(settings.prefix, scope, key);
     const print = resolveFingerprint(runOptions);
     const waitMs =
-      runOptions.wait === undefined ? settings.waitMs : resolveWait(runOptions.wait, settings.leaseMs, 'wait');
+      runOptions.wait === undefined
+        ? settings.waitMs
+        : resolveWait(runOptions.wait, settings.leaseMs, 'wait');
     if (runOptions.shouldStore !== undefined && typeof runOptions.shouldStore !== 'function') {
       throw new InvalidArgumentError('shouldStore', 'expected a function');
     }
@@ -128,7 +145,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     let pause = 10;
     for (;;) {
       const attempt: AcquireResult = await callStore('acquire', keyHash, () =>
-        store.acquire({ key: storeKey, fingerprint: print, token, leaseMs: settings.leaseMs, ttlMs: settings.ttlMs }),
+        store.acquire({
+          key: storeKey,
+          fingerprint: print,
+          token,
+          leaseMs: settings.leaseMs,
+          ttlMs: settings.ttlMs,
+        }),
       );
       if (attempt.acquired) {
         emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
@@ -175,9 +198,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       keyHash,
     });
 
-    const release = async (reason: 'error' | 'policy' | 'encoding' | 'too-large'): Promise<void> => {
+    const release = async (
+      reason: 'error' | 'policy' | 'encoding' | 'too-large',
+    ): Promise<void> => {
       try {
-        const released = await callStore('release', keyHash, () => store.release({ key, token, fence }));
+        const released = await callStore('release', keyHash, () =>
+          store.release({ key, token, fence }),
+        );
         if (released) emit({ type: 'released', keyHash: keyHash(), fence, reason });
       } catch {
         // Reported as store_error; the lease lapses on its own and a retry takes over.
@@ -254,8 +281,15 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
 
 function resolveFingerprint<T>(options: RunOptions<T>): string {
   if (options.fingerprint !== undefined) {
-    if (typeof options.fingerprint !== 'string' || options.fingerprint.length === 0 || options.fingerprint.length > 512) {
-      throw new InvalidArgumentError('fingerprint', 'expected a non-empty string of at most 512 characters');
+    if (
+      typeof options.fingerprint !== 'string' ||
+      options.fingerprint.length === 0 ||
+      options.fingerprint.length > 512
+    ) {
+      throw new InvalidArgumentError(
+        'fingerprint',
+        'expected a non-empty string of at most 512 characters',
+      );
     }
     return options.fingerprint;
   }

@@ -21,16 +21,23 @@ function write(value: unknown, path: string, seen: Set<object>): string {
       return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new InvalidArgumentError(`request${path.slice(1)}`, `${value} has no canonical JSON form`);
+        throw new InvalidArgumentError(
+          `request${path.slice(1)}`,
+          `${value} has no canonical JSON form`,
+        );
       }
       return Object.is(value, -0) ? '0' : JSON.stringify(value);
     case 'object':
       break;
     default:
-      throw new InvalidArgumentError(`request${path.slice(1)}`, `a ${typeof value} cannot be fingerprinted`);
+      throw new InvalidArgumentError(
+        `request${path.slice(1)}`,
+        `a ${typeof value} cannot be fingerprinted`,
+      );
   }
   const object = value as object;
-  if (object instanceof Uint8Array) return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
+  if (object instanceof Uint8Array)
+    return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
   if (seen.has(object)) throw new InvalidArgumentError(`request${path.slice(1)}`, 'is circular');
   seen.add(object);
   let out: string;
@@ -41,7 +48,10 @@ function write(value: unknown, path: string, seen: Set<object>): string {
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
-      throw new InvalidArgumentError(`request${path.slice(1)}`, `a ${proto?.constructor?.name ?? 'class'} instance cannot be fingerprinted; pass plain data`);
+      throw new InvalidArgumentError(
+        `request${path.slice(1)}`,
+        `a ${proto?.constructor?.name ?? 'class'} instance cannot be fingerprinted; pass plain data`,
+      );
     }
     const record = object as Record<string, unknown>;
     const parts: string[] = [];

@@ -62,7 +62,12 @@ export class LeaseKeeper {
       else this.lose('extend');
     } catch (error) {
       // The lease may still be ours; the expiry timer decides when it can no longer be.
-      this.options.emit({ type: 'store_error', keyHash: this.options.keyHash(), operation: 'extend', error });
+      this.options.emit({
+        type: 'store_error',
+        keyHash: this.options.keyHash(),
+        operation: 'extend',
+        error,
+      });
     } finally {
       this.renewing = false;
     }
