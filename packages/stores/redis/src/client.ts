@@ -31,7 +31,10 @@ export interface ClientSurface {
  */
 export function validateClient(client: unknown): ClientSurface {
   if (typeof client !== 'object' || client === null) {
-    throw new InvalidArgumentError('client', 'expected an ioredis 5 client (new Redis(...) or new Cluster(...))');
+    throw new InvalidArgumentError(
+      'client',
+      'expected an ioredis 5 client (new Redis(...) or new Cluster(...))',
+    );
   }
   const candidate = client as Partial<Record<keyof ClientSurface, unknown>>;
   const looksLikeIoredis =

@@ -48,11 +48,18 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   const prefix = options.prefix ?? 'oncely:';
   if (typeof prefix !== 'string') throw new InvalidArgumentError('prefix', 'expected a string');
   if (/[{}]/.test(prefix)) {
-    throw new InvalidArgumentError('prefix', 'must not contain "{" or "}": the store puts its own Cluster hash tag after it');
+    throw new InvalidArgumentError(
+      'prefix',
+      'must not contain "{" or "}": the store puts its own Cluster hash tag after it',
+    );
   }
 
   const maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
-  if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes <= 0 || maxResultBytes > REDIS_MAX_BULK_BYTES) {
+  if (
+    !Number.isSafeInteger(maxResultBytes) ||
+    maxResultBytes <= 0 ||
+    maxResultBytes > REDIS_MAX_BULK_BYTES
+  ) {
     throw new InvalidArgumentError(
       'maxResultBytes',
       `expected a whole number of bytes from 1 to ${REDIS_MAX_BULK_BYTES} (Redis' largest value)`,
@@ -68,7 +75,8 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   }
 
   const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
-  if (typeof onWarning !== 'function') throw new InvalidArgumentError('onWarning', 'expected a function');
+  if (typeof onWarning !== 'function')
+    throw new InvalidArgumentError('onWarning', 'expected a function');
 
   return { client, prefix, maxResultBytes, readyTimeoutMs, checkEvictionPolicy, onWarning };
 }

@@ -16,7 +16,11 @@ import type { ClientSurface } from './client.js';
 import { Connection } from './connection.js';
 import { checkEvictionPolicy } from './eviction-check.js';
 import { redisKeyFor } from './key.js';
-import { type RedisStoreOptions, type ResolvedRedisStoreOptions, resolveRedisStoreOptions } from './options.js';
+import {
+  type RedisStoreOptions,
+  type ResolvedRedisStoreOptions,
+  resolveRedisStoreOptions,
+} from './options.js';
 import { asReply, decodeRecord } from './replies.js';
 import { type LuaScript, SCRIPTS } from './scripts.js';
 
@@ -57,7 +61,10 @@ export class RedisStore implements Store {
   async acquire(input: AcquireInput): Promise<AcquireResult> {
     if (LONE_SURROGATE.test(input.fingerprint)) {
       // UTF-8 cannot carry a lone surrogate; it would come back as another string.
-      throw new InvalidArgumentError('fingerprint', 'is not well-formed Unicode (it holds a lone surrogate)');
+      throw new InvalidArgumentError(
+        'fingerprint',
+        'is not well-formed Unicode (it holds a lone surrogate)',
+      );
     }
     const reply = asReply(
       await this.script('acquire', SCRIPTS.acquire, input.key, [
@@ -73,7 +80,8 @@ export class RedisStore implements Store {
 
   async complete(input: CompleteInput): Promise<boolean> {
     const size = input.result.byteLength;
-    if (size > this.settings.maxResultBytes) throw new ResultTooLargeError(size, this.settings.maxResultBytes);
+    if (size > this.settings.maxResultBytes)
+      throw new ResultTooLargeError(size, this.settings.maxResultBytes);
     // Sent as raw bytes: a Buffer view over the caller's memory, no copy and no base64.
     const bytes = Buffer.isBuffer(input.result)
       ? input.result
@@ -88,7 +96,10 @@ export class RedisStore implements Store {
   }
 
   async release(input: OwnerInput): Promise<boolean> {
-    const reply = await this.script('release', SCRIPTS.release, input.key, [input.token, String(input.fence)]);
+    const reply = await this.script('release', SCRIPTS.release, input.key, [
+      input.token,
+      String(input.fence),
+    ]);
     return reply === 1;
   }
 

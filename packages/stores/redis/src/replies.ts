@@ -10,7 +10,8 @@ function text(value: Buffer | number | null | undefined): string {
 
 function integer(value: Buffer | number | null | undefined): number {
   const parsed = typeof value === 'number' ? value : Number(text(value));
-  if (!Number.isSafeInteger(parsed)) throw new TypeError(`unexpected integer reply ${String(value)}`);
+  if (!Number.isSafeInteger(parsed))
+    throw new TypeError(`unexpected integer reply ${String(value)}`);
   return parsed;
 }
 
@@ -28,7 +29,8 @@ export function decodeRecord(reply: Reply, offset: number): StoreRecord {
     if (!Buffer.isBuffer(result)) throw new TypeError('completed record without a result');
     return { state: 'completed', fingerprint, fence, result, ttlRemainingMs: remaining };
   }
-  if (state === 'p') return { state: 'in_progress', fingerprint, fence, leaseRemainingMs: remaining };
+  if (state === 'p')
+    return { state: 'in_progress', fingerprint, fence, leaseRemainingMs: remaining };
   throw new TypeError(`unexpected record state ${JSON.stringify(state)}`);
 }
 

@@ -5,7 +5,14 @@ import { freePort, probeService } from '@oncely/testing';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStore, type RedisStoreOptions } from '../src/index.js';
-import { pingSharedRedis, REDIS_HOST, REDIS_PORT, removeKeys, sharedClient, testPrefix } from './support/redis.js';
+import {
+  pingSharedRedis,
+  REDIS_HOST,
+  REDIS_PORT,
+  removeKeys,
+  sharedClient,
+  testPrefix,
+} from './support/redis.js';
 
 const redis = await probeService('Redis at 127.0.0.1:6379', pingSharedRedis);
 
@@ -42,7 +49,12 @@ describe('RedisStore refuses what it cannot use, naming the field', () => {
       'redis://127.0.0.1:6379',
       {},
       // The shape of a node-redis client: another library, not supported.
-      { isOpen: true, sendCommand: () => undefined, connect: () => undefined, eval: () => undefined },
+      {
+        isOpen: true,
+        sendCommand: () => undefined,
+        connect: () => undefined,
+        eval: () => undefined,
+      },
       { evalshaBuffer: () => undefined },
     ];
     for (const client of notIoredis) {
@@ -58,7 +70,10 @@ describe('RedisStore refuses what it cannot use, naming the field', () => {
     expect(error.field).toBe('client.options.keyPrefix');
     expect(error.message).toMatch(/use the store option `prefix`/);
 
-    const cluster = new Cluster([{ host: REDIS_HOST, port: 1 }], { lazyConnect: true, keyPrefix: '{app}:' });
+    const cluster = new Cluster([{ host: REDIS_HOST, port: 1 }], {
+      lazyConnect: true,
+      keyPrefix: '{app}:',
+    });
     idle.push(cluster);
     expect(refusal({ client: cluster }).field).toBe('client.options.keyPrefix');
     const nested = new Cluster([{ host: REDIS_HOST, port: 1 }], {
@@ -100,7 +115,12 @@ describe('RedisStore refuses what it cannot use, naming the field', () => {
       [{ onWarning: 'console' }, 'onWarning'],
     ];
     for (const [options, field] of cases) expect(refusal({ client, ...options }).field).toBe(field);
-    const store = new RedisStore({ client, prefix: '', maxResultBytes: 512 * 1024 * 1024, readyTimeout: '250ms' });
+    const store = new RedisStore({
+      client,
+      prefix: '',
+      maxResultBytes: 512 * 1024 * 1024,
+      readyTimeout: '250ms',
+    });
     expect(store.capabilities.maxResultBytes).toBe(512 * 1024 * 1024);
   });
 });
@@ -118,9 +138,17 @@ describe.skipIf(!redis.available)('a client closed after the store was made', ()
     const client = new Redis({ host: REDIS_HOST, port: REDIS_PORT });
     const store = new RedisStore({ client, prefix });
     const key = `k-${randomUUID()}`;
-    expect((await store.acquire({ key, fingerprint: 'f', token: randomUUID(), leaseMs: 1000, ttlMs: 1000 })).acquired).toBe(
-      true,
-    );
+    expect(
+      (
+        await store.acquire({
+          key,
+          fingerprint: 'f',
+          token: randomUUID(),
+          leaseMs: 1000,
+          ttlMs: 1000,
+        })
+      ).acquired,
+    ).toBe(true);
     await client.quit();
     if (client.status !== 'end') await once(client, 'end');
 

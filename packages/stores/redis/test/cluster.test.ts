@@ -38,8 +38,15 @@ describe.skipIf(!binaries.available)('RedisStore on a three-master Redis Cluster
     const masters = new Set<string>();
     for (let i = 0; i < 30; i++) {
       const key = `order-${i}`;
-      expect(await idempotency.run({ key }, () => i)).toMatchObject({ status: 'executed', value: i, fence: 1 });
-      expect(await idempotency.run({ key }, () => -1)).toMatchObject({ status: 'replayed', value: i });
+      expect(await idempotency.run({ key }, () => i)).toMatchObject({
+        status: 'executed',
+        value: i,
+        fence: 1,
+      });
+      expect(await idempotency.run({ key }, () => -1)).toMatchObject({
+        status: 'replayed',
+        value: i,
+      });
       const slot = Number(await client.cluster('KEYSLOT', store.redisKey(`oncely:0::${key}`)));
       const owner = (await client.cluster('SHARDS')) as unknown[];
       masters.add(shardOf(owner, slot));
@@ -55,7 +62,8 @@ describe.skipIf(!binaries.available)('RedisStore on a three-master Redis Cluster
       const warnings: string[] = [];
       const store = new RedisStore({ client, onWarning: (message) => warnings.push(message) });
       await store.get('a');
-      for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 50 && warnings.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(warnings).toEqual([expect.stringContaining('allkeys-lfu')]);
     } finally {
       await second?.config('SET', 'maxmemory-policy', 'noeviction');
@@ -68,7 +76,8 @@ function shardOf(shards: unknown[], slot: number): string {
   for (const shard of shards as unknown[][]) {
     const slots = shard[1] as number[];
     for (let i = 0; i < slots.length; i += 2) {
-      if (slot >= (slots[i] as number) && slot <= (slots[i + 1] as number)) return JSON.stringify(shard[3]);
+      if (slot >= (slots[i] as number) && slot <= (slots[i + 1] as number))
+        return JSON.stringify(shard[3]);
     }
   }
   throw new Error(`no shard holds slot ${slot}`);

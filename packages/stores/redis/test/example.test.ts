@@ -1,35 +1,40 @@
-import { randomUUID } from 'node:crypto';
-import { FingerprintMismatchError, namespacedKey } from '@oncely/core';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { probeService } from '@oncely/testing';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPayments } from '../examples/payments.js';
-import { RedisStore } from '../src/index.js';
-import { pingSharedRedis, sharedClient } from './support/redis.js';
+import { checkRedisBinaries, RedisServer } from './support/redis-server.js';
 
-const redis = await probeService('Redis at 127.0.0.1:6379', pingSharedRedis);
+const binaries = await probeService('redis-server and redis-cli', checkRedisBinaries);
 
-describe.skipIf(!redis.available)('the README example (examples/payments.ts)', () => {
-  let client: Redis;
-  const key = `order-${randomUUID()}`;
+describe.skipIf(!binaries.available)('the README example (examples/quickstart.ts)', () => {
+  let server: RedisServer;
 
-  beforeAll(() => {
-    client = sharedClient();
+  beforeAll(async () => {
+    // A server of its own, so the example's records never land in the shared Redis.
+    server = await RedisServer.start();
   });
 
   afterAll(async () => {
-    // The example uses the default prefixes; remove the one record it wrote.
-    await new RedisStore({ client }).delete(namespacedKey('oncely:', '', key));
-    client.disconnect();
+    await server?.stop();
   });
 
-  it('charges once and replays the result to a retry', async () => {
-    const payments = createPayments(client);
-    const first = await payments.charge(key, 4200);
-    const retry = await payments.charge(key, 4200);
-    expect(first).toEqual({ status: 'executed', value: { chargeId: 'ch_1', amount: 4200 }, fence: 1, stored: true });
-    expect(retry).toEqual({ status: 'replayed', value: { chargeId: 'ch_1', amount: 4200 }, fence: 1 });
-    await expect(payments.charge(key, 9900)).rejects.toBeInstanceOf(FingerprintMismatchError);
-    expect(payments.charges).toBe(1);
+  it('runs once, replays the retry, and leaves one completed record in Redis', async () => {
+    const script = fileURLToPath(new URL('../examples/quickstart.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)('pnpm', ['exec', 'tsx', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${server.port}` },
+    });
+    expect(stdout.trim()).toBe('executed replayed true 1');
+
+    const client = new Redis({ host: '127.0.0.1', port: server.port });
+    try {
+      const keys = await client.keys('oncely:*');
+      expect(keys).toEqual([expect.stringMatching(/^oncely:\{[0-9a-f]{64}\}$/)]);
+      expect(await client.hget(keys[0] as string, 's')).toBe('c');
+    } finally {
+      client.disconnect();
+    }
   });
 });

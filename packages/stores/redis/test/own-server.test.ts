@@ -39,7 +39,13 @@ describe.skipIf(!binaries.available)('on a Redis server of our own', () => {
         const warnings: string[] = [];
         const store = new RedisStore({ client, onWarning: (message) => warnings.push(message) });
         expect(warnings).toEqual([]); // lazily: constructing the store sends nothing
-        await store.acquire({ key: randomUUID(), fingerprint: 'f', token: randomUUID(), leaseMs: 1000, ttlMs: 1000 });
+        await store.acquire({
+          key: randomUUID(),
+          fingerprint: 'f',
+          token: randomUUID(),
+          leaseMs: 1000,
+          ttlMs: 1000,
+        });
         await settle(store);
         await settle(store);
         expect(warnings).toHaveLength(1);
@@ -60,7 +66,11 @@ describe.skipIf(!binaries.available)('on a Redis server of our own', () => {
     it('does not check when told not to', async () => {
       await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
       const warnings: string[] = [];
-      const store = new RedisStore({ client, checkEvictionPolicy: false, onWarning: (message) => warnings.push(message) });
+      const store = new RedisStore({
+        client,
+        checkEvictionPolicy: false,
+        onWarning: (message) => warnings.push(message),
+      });
       await settle(store);
       await settle(store);
       expect(warnings).toEqual([]);
@@ -69,13 +79,23 @@ describe.skipIf(!binaries.available)('on a Redis server of our own', () => {
     it('tolerates CONFIG being disabled: no warning, no failure', async () => {
       const restricted = new Redis({ host: '127.0.0.1', port: noConfig.port });
       try {
-        await expect(restricted.config('GET', 'maxmemory-policy')).rejects.toThrow(/unknown command/);
+        await expect(restricted.config('GET', 'maxmemory-policy')).rejects.toThrow(
+          /unknown command/,
+        );
         const warnings: string[] = [];
-        const store = new RedisStore({ client: restricted, onWarning: (message) => warnings.push(message) });
+        const store = new RedisStore({
+          client: restricted,
+          onWarning: (message) => warnings.push(message),
+        });
         const idempotency = createIdempotency({ store });
-        expect(await idempotency.run({ key: 'k' }, () => 'ran')).toMatchObject({ status: 'executed' });
+        expect(await idempotency.run({ key: 'k' }, () => 'ran')).toMatchObject({
+          status: 'executed',
+        });
         await settle(store);
-        expect(await idempotency.run({ key: 'k' }, () => 'ran again')).toMatchObject({ status: 'replayed', value: 'ran' });
+        expect(await idempotency.run({ key: 'k' }, () => 'ran again')).toMatchObject({
+          status: 'replayed',
+          value: 'ran',
+        });
         expect(warnings).toEqual([]);
       } finally {
         restricted.disconnect();
@@ -93,7 +113,10 @@ describe.skipIf(!binaries.available)('on a Redis server of our own', () => {
       } finally {
         console.warn = original;
       }
-      expect(printed).toEqual([expect.stringContaining('volatile-lru'), expect.stringContaining('volatile-lru')]);
+      expect(printed).toEqual([
+        expect.stringContaining('volatile-lru'),
+        expect.stringContaining('volatile-lru'),
+      ]);
     });
   });
 
@@ -105,11 +128,19 @@ describe.skipIf(!binaries.available)('on a Redis server of our own', () => {
 
     await client.script('FLUSH');
     await client.config('RESETSTAT');
-    expect(await idempotency.run({ key: 'b' }, () => 2)).toMatchObject({ status: 'executed', value: 2 });
-    expect(await idempotency.run({ key: 'b' }, () => 3)).toMatchObject({ status: 'replayed', value: 2 });
+    expect(await idempotency.run({ key: 'b' }, () => 2)).toMatchObject({
+      status: 'executed',
+      value: 2,
+    });
+    expect(await idempotency.run({ key: 'b' }, () => 3)).toMatchObject({
+      status: 'replayed',
+      value: 2,
+    });
     const stats = String(await client.info('commandstats'));
-    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    const failed = (name: string) => Number(new RegExp(`cmdstat_${name}:.*failed_calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    const calls = (name: string) =>
+      Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    const failed = (name: string) =>
+      Number(new RegExp(`cmdstat_${name}:.*failed_calls=(\\d+)`).exec(stats)?.[1] ?? 0);
     // acquire and complete each missed once and were sent in full; the replay's acquire hit.
     expect(calls('eval')).toBe(2);
     expect(calls('evalsha')).toBe(3);

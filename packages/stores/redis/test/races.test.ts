@@ -65,9 +65,15 @@ describe.skipIf(!redis.available)('concurrent acquires across connections', () =
       }
       // The winner, and only the winner, owns the key.
       const winner = winners[0] as (typeof winners)[number];
-      const someLoser = forKey.find((outcome) => !outcome.result.acquired) as (typeof forKey)[number];
-      expect(await stores[0]?.extend({ key, token: someLoser.token, fence: 1, leaseMs: 1000 })).toBe(false);
-      expect(await stores[1]?.extend({ key, token: winner.token, fence: 1, leaseMs: 30_000 })).toBe(true);
+      const someLoser = forKey.find(
+        (outcome) => !outcome.result.acquired,
+      ) as (typeof forKey)[number];
+      expect(
+        await stores[0]?.extend({ key, token: someLoser.token, fence: 1, leaseMs: 1000 }),
+      ).toBe(false);
+      expect(await stores[1]?.extend({ key, token: winner.token, fence: 1, leaseMs: 30_000 })).toBe(
+        true,
+      );
     }
   });
 });

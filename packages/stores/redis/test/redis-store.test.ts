@@ -27,11 +27,17 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
 
   const acquire = (key: string, fingerprint = 'fp', leaseMs = 10_000, ttlMs = 60_000) => {
     const token = randomUUID();
-    return store.acquire({ key, fingerprint, token, leaseMs, ttlMs }).then((result) => ({ token, result }));
+    return store
+      .acquire({ key, fingerprint, token, leaseMs, ttlMs })
+      .then((result) => ({ token, result }));
   };
 
   it('declares its capabilities: server clock, shared records, 8 MiB results by default', () => {
-    expect(store.capabilities).toEqual({ maxResultBytes: 8 * 1024 * 1024, clock: 'server', sharedAcrossInstances: true });
+    expect(store.capabilities).toEqual({
+      maxResultBytes: 8 * 1024 * 1024,
+      clock: 'server',
+      sharedAcrossInstances: true,
+    });
   });
 
   it('walks a key through acquire, conflict, mismatch, complete and replay', async () => {
@@ -44,7 +50,8 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
       acquired: false,
       record: { state: 'in_progress', fingerprint: 'fp-a', fence: 1 },
     });
-    if (conflict.result.acquired || conflict.result.record.state !== 'in_progress') throw new Error('unreachable');
+    if (conflict.result.acquired || conflict.result.record.state !== 'in_progress')
+      throw new Error('unreachable');
     expect(conflict.result.record.leaseRemainingMs).toBeGreaterThan(9_000);
     expect(conflict.result.record.leaseRemainingMs).toBeLessThanOrEqual(10_000);
 
@@ -53,10 +60,13 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     expect(mismatch.result).toMatchObject({ acquired: false, record: { fingerprint: 'fp-a' } });
 
     const bytes = Uint8Array.from([0, 1, 2, 254, 255]);
-    expect(await store.complete({ key, token: first.token, fence: 1, result: bytes, ttlMs: 60_000 })).toBe(true);
+    expect(
+      await store.complete({ key, token: first.token, fence: 1, result: bytes, ttlMs: 60_000 }),
+    ).toBe(true);
 
     const replay = await acquire(key, 'fp-a');
-    if (replay.result.acquired || replay.result.record.state !== 'completed') throw new Error('expected a replay');
+    if (replay.result.acquired || replay.result.record.state !== 'completed')
+      throw new Error('expected a replay');
     expect(Buffer.from(replay.result.record.result)).toEqual(Buffer.from(bytes));
     expect(replay.result.record.fence).toBe(1);
     expect(replay.result.record.ttlRemainingMs).toBeGreaterThan(59_000);
@@ -69,16 +79,26 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     await sleep(80);
 
     const lapsed = await store.get(key);
-    expect(lapsed).toMatchObject({ state: 'in_progress', fingerprint: 'fp', fence: 1, leaseRemainingMs: 0 });
+    expect(lapsed).toMatchObject({
+      state: 'in_progress',
+      fingerprint: 'fp',
+      fence: 1,
+      leaseRemainingMs: 0,
+    });
     // A lapsed record still binds the key to its fingerprint.
-    expect((await acquire(key, 'other')).result).toMatchObject({ acquired: false, record: { fingerprint: 'fp' } });
+    expect((await acquire(key, 'other')).result).toMatchObject({
+      acquired: false,
+      record: { fingerprint: 'fp' },
+    });
 
     const second = await acquire(key, 'fp');
     expect(second.result).toEqual({ acquired: true, fence: 2 });
     // The first owner is fenced out of every write.
     const stale = { key, token: first.token, fence: 1 };
     expect(await store.extend({ ...stale, leaseMs: 1000 })).toBe(false);
-    expect(await store.complete({ ...stale, result: new Uint8Array([1]), ttlMs: 1000 })).toBe(false);
+    expect(await store.complete({ ...stale, result: new Uint8Array([1]), ttlMs: 1000 })).toBe(
+      false,
+    );
     expect(await store.release(stale)).toBe(false);
     expect(await store.get(key)).toMatchObject({ state: 'in_progress', fence: 2 });
   });
@@ -124,7 +144,14 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     const short = `extend-past-ttl-${randomUUID()}`;
     const owner = await acquire(short, 'fp', 100, 200);
     if (!owner.result.acquired) throw new Error('expected to acquire');
-    expect(await store.extend({ key: short, token: owner.token, fence: owner.result.fence, leaseMs: 3_000 })).toBe(true);
+    expect(
+      await store.extend({
+        key: short,
+        token: owner.token,
+        fence: owner.result.fence,
+        leaseMs: 3_000,
+      }),
+    ).toBe(true);
     expect(await client.pttl(store.redisKey(short))).toBeGreaterThan(2_000);
   });
 
@@ -140,7 +167,9 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
       const key = `bytes-${randomUUID()}`;
       const { token, result } = await acquire(key);
       if (!result.acquired) throw new Error('expected to acquire');
-      expect(await store.complete({ key, token, fence: result.fence, result: bytes, ttlMs: 60_000 })).toBe(true);
+      expect(
+        await store.complete({ key, token, fence: result.fence, result: bytes, ttlMs: 60_000 }),
+      ).toBe(true);
       const record = await store.get(key);
       if (record?.state !== 'completed') throw new Error('expected a completed record');
       expect(record.result).toBeInstanceOf(Uint8Array);
@@ -154,15 +183,33 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     expect(small.capabilities.maxResultBytes).toBe(16);
     const key = `too-large-${randomUUID()}`;
     const token = randomUUID();
-    const acquired = await small.acquire({ key, fingerprint: 'fp', token, leaseMs: 10_000, ttlMs: 60_000 });
+    const acquired = await small.acquire({
+      key,
+      fingerprint: 'fp',
+      token,
+      leaseMs: 10_000,
+      ttlMs: 60_000,
+    });
     if (!acquired.acquired) throw new Error('expected to acquire');
-    const attempt = small.complete({ key, token, fence: acquired.fence, result: new Uint8Array(17), ttlMs: 1000 });
+    const attempt = small.complete({
+      key,
+      token,
+      fence: acquired.fence,
+      result: new Uint8Array(17),
+      ttlMs: 1000,
+    });
     await expect(attempt).rejects.toBeInstanceOf(ResultTooLargeError);
     await expect(attempt).rejects.toMatchObject({ size: 17, limit: 16 });
     expect(await small.get(key)).toMatchObject({ state: 'in_progress' });
-    expect(await small.complete({ key, token, fence: acquired.fence, result: new Uint8Array(16), ttlMs: 1000 })).toBe(
-      true,
-    );
+    expect(
+      await small.complete({
+        key,
+        token,
+        fence: acquired.fence,
+        result: new Uint8Array(16),
+        ttlMs: 1000,
+      }),
+    ).toBe(true);
   });
 
   it('expires through PEXPIRE and also checks expiry on read when Redis deletes late', async () => {
@@ -173,7 +220,15 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     expect(pttl).toBeGreaterThan(59_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
 
-    expect(await store.complete({ key, token, fence: result.fence, result: Buffer.from('x'), ttlMs: 150 })).toBe(true);
+    expect(
+      await store.complete({
+        key,
+        token,
+        fence: result.fence,
+        result: Buffer.from('x'),
+        ttlMs: 150,
+      }),
+    ).toBe(true);
     expect(await client.pttl(store.redisKey(key))).toBeLessThanOrEqual(150);
     // Take Redis' own expiry away: the store must still see the record as gone.
     await client.persist(store.redisKey(key));
@@ -183,7 +238,15 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     const again = await acquire(key, 'another request');
     // The key still existed, so its fence keeps counting.
     expect(again.result).toEqual({ acquired: true, fence: 2 });
-    expect(await store.complete({ key, token, fence: result.fence, result: Buffer.from('y'), ttlMs: 150 })).toBe(false);
+    expect(
+      await store.complete({
+        key,
+        token,
+        fence: result.fence,
+        result: Buffer.from('y'),
+        ttlMs: 150,
+      }),
+    ).toBe(false);
   });
 
   it('retains a lapsed in-progress record for ttl, then forgets it', async () => {
@@ -208,18 +271,36 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
       const record = await store.get(key);
       expect(record?.state === 'in_progress' && record.leaseRemainingMs).toBeGreaterThan(9_000);
       expect((await acquire(key, 'fp')).result.acquired).toBe(false);
-      expect(await store.complete({ key, token, fence: result.fence, result: Buffer.from('ok'), ttlMs: 60_000 })).toBe(
-        true,
-      );
+      expect(
+        await store.complete({
+          key,
+          token,
+          fence: result.fence,
+          result: Buffer.from('ok'),
+          ttlMs: 60_000,
+        }),
+      ).toBe(true);
     } finally {
       spy.mockRestore();
     }
   });
 
   it('keeps unicode, brace-laden and lone-surrogate keys apart', async () => {
-    const keys = ['{a}', '{a}b', 'a{b}', '}{', '{}', 'ключ-🔑', '\uD800', '\uD801', 'x'.repeat(600)];
-    for (const key of keys) expect((await acquire(key)).result).toEqual({ acquired: true, fence: 1 });
-    for (const key of keys) expect(await store.get(key)).toMatchObject({ state: 'in_progress', fence: 1 });
+    const keys = [
+      '{a}',
+      '{a}b',
+      'a{b}',
+      '}{',
+      '{}',
+      'ключ-🔑',
+      '\uD800',
+      '\uD801',
+      'x'.repeat(600),
+    ];
+    for (const key of keys)
+      expect((await acquire(key)).result).toEqual({ acquired: true, fence: 1 });
+    for (const key of keys)
+      expect(await store.get(key)).toMatchObject({ state: 'in_progress', fence: 1 });
     for (const key of keys) await store.delete(key);
     for (const key of keys) expect(await store.get(key)).toBeUndefined();
   });

@@ -18,7 +18,9 @@ const scriptNames = new Map(Object.values(SCRIPTS).map((script) => [script.sha, 
 class CommandLog {
   private readonly seen: Array<{ source: string; args: string[] }> = [];
   private constructor(private readonly monitor: Redis) {
-    monitor.on('monitor', (_time: string, args: string[], source: string) => this.seen.push({ source, args }));
+    monitor.on('monitor', (_time: string, args: string[], source: string) =>
+      this.seen.push({ source, args }),
+    );
   }
 
   static async start(client: Redis): Promise<CommandLog> {
@@ -97,7 +99,9 @@ describe.skipIf(!redis.available)('round trips through the engine', () => {
       return { charged: 42 };
     };
 
-    const first = await log.during(client, () => idempotency.run({ key, request: { amount: 42 } }, handler));
+    const first = await log.during(client, () =>
+      idempotency.run({ key, request: { amount: 42 } }, handler),
+    );
     expect(first).toEqual(['evalsha:acquire', 'evalsha:complete']);
 
     const replay = await log.during(client, async () => {
@@ -109,7 +113,9 @@ describe.skipIf(!redis.available)('round trips through the engine', () => {
 
     // A slow first attempt holds another key through a second connection.
     const busyKey = `busy-${randomUUID()}`;
-    const holder = createIdempotency({ store: new RedisStore({ client: other, prefix, checkEvictionPolicy: false }) });
+    const holder = createIdempotency({
+      store: new RedisStore({ client: other, prefix, checkEvictionPolicy: false }),
+    });
     let finish: () => void = () => undefined;
     let started: () => void = () => undefined;
     const holding = new Promise<void>((resolve) => {
@@ -123,7 +129,9 @@ describe.skipIf(!redis.available)('round trips through the engine', () => {
     });
     await holding;
     const conflict = await log.during(client, async () => {
-      await expect(idempotency.run({ key: busyKey }, handler)).rejects.toBeInstanceOf(ConflictError);
+      await expect(idempotency.run({ key: busyKey }, handler)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
     });
     expect(conflict).toEqual(['evalsha:acquire']);
     finish();

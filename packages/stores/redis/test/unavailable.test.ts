@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createIdempotency, StoreUnavailableError } from '@oncely/core';
 import { freePort, probeService } from '@oncely/testing';
 import { Redis } from 'ioredis';
@@ -63,7 +63,10 @@ describe.skipIf(!binaries.available)('Redis down or unreachable', () => {
     const server = await RedisServer.start();
     servers.push(server);
     const client = clientFor(server.port);
-    const idempotency = createIdempotency({ store: new RedisStore({ client }), storeTimeout: ENGINE_TIMEOUT_MS });
+    const idempotency = createIdempotency({
+      store: new RedisStore({ client }),
+      storeTimeout: ENGINE_TIMEOUT_MS,
+    });
     let runs = 0;
     const handler = () => {
       runs += 1;
@@ -82,8 +85,14 @@ describe.skipIf(!binaries.available)('Redis down or unreachable', () => {
 
     await server.start();
     await whenReady(client);
-    expect(await idempotency.run({ key: 'after' }, handler)).toMatchObject({ status: 'executed', value: 2 });
-    expect(await idempotency.run({ key: 'after' }, handler)).toMatchObject({ status: 'replayed', value: 2 });
+    expect(await idempotency.run({ key: 'after' }, handler)).toMatchObject({
+      status: 'executed',
+      value: 2,
+    });
+    expect(await idempotency.run({ key: 'after' }, handler)).toMatchObject({
+      status: 'replayed',
+      value: 2,
+    });
   });
 
   it('fails a call in flight when the connection drops, instead of waiting to resend it', async () => {
@@ -94,7 +103,13 @@ describe.skipIf(!binaries.available)('Redis down or unreachable', () => {
     expect(await store.get('warm')).toBeUndefined();
 
     server.pause(); // the command below is written, and never answered
-    const pending = store.acquire({ key: 'k', fingerprint: 'fp', token: randomUUID(), leaseMs: 1000, ttlMs: 1000 });
+    const pending = store.acquire({
+      key: 'k',
+      fingerprint: 'fp',
+      token: randomUUID(),
+      leaseMs: 1000,
+      ttlMs: 1000,
+    });
     const settled = pending.catch((error: unknown) => error);
     await sleep(50);
     await server.kill();
@@ -109,9 +124,15 @@ describe.skipIf(!binaries.available)('Redis down or unreachable', () => {
     const client = clientFor(server.port, { lazyConnect: true });
     expect(client.status).toBe('wait');
     const store = new RedisStore({ client });
-    expect(await store.acquire({ key: 'k', fingerprint: 'fp', token: randomUUID(), leaseMs: 1000, ttlMs: 1000 })).toEqual(
-      { acquired: true, fence: 1 },
-    );
+    expect(
+      await store.acquire({
+        key: 'k',
+        fingerprint: 'fp',
+        token: randomUUID(),
+        leaseMs: 1000,
+        ttlMs: 1000,
+      }),
+    ).toEqual({ acquired: true, fence: 1 });
   });
 
   it('with readyTimeout 0 refuses at once while the client is not connected', async () => {

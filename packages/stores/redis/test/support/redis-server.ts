@@ -45,7 +45,11 @@ function rawCommand(port: number, command: string, timeoutMs = 1000): Promise<st
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -69,7 +73,10 @@ export class RedisServer {
     private readonly cwd: string | undefined,
   ) {}
 
-  static async start(args: string[] = [], options: { port?: number; cwd?: string } = {}): Promise<RedisServer> {
+  static async start(
+    args: string[] = [],
+    options: { port?: number; cwd?: string } = {},
+  ): Promise<RedisServer> {
     const server = new RedisServer(options.port ?? (await freePort()), args, options.cwd);
     await server.start();
     return server;
@@ -169,7 +176,14 @@ export class RedisCluster {
       }
       await run(
         'redis-cli',
-        ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+        [
+          '--cluster',
+          'create',
+          ...nodes.map((node) => `127.0.0.1:${node.port}`),
+          '--cluster-replicas',
+          '0',
+          '--cluster-yes',
+        ],
         { timeout: 30_000 },
       );
       for (const node of nodes) {

@@ -45,4 +45,5 @@ export async function removeKeys(client: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
