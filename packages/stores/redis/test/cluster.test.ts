@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { runStoreConformance } from '@oncely/conformance';
 import { createIdempotency } from '@oncely/core';
 import { probeService } from '@oncely/testing';
 import { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { RedisStore } from '../src/index.js';
 import { checkRedisBinaries, RedisCluster } from './support/redis-server.js';
 
@@ -19,7 +20,27 @@ describe.skipIf(!binaries.available)('RedisStore on a three-master Redis Cluster
 
   afterAll(async () => {
     client?.disconnect();
+    // Stops the nodes by PID and removes the temp dir, whether the tests passed or not.
     await cluster?.stop();
+  });
+
+  // The whole suite, unchanged, through a Cluster client of its own per instance.
+  const clients = new WeakMap<RedisStore, Cluster>();
+  runStoreConformance({
+    test,
+    describe,
+    name: 'conformance',
+    createStore: () => {
+      const own = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
+      const store = new RedisStore({ client: own, prefix: 'conformance:' });
+      clients.set(store, own);
+      return store;
+    },
+    destroyStore: async (store) => {
+      await store.close();
+      clients.get(store as RedisStore)?.disconnect();
+    },
+    timing: { unitMs: 200 },
   });
 
   it('puts each record in the slot of its digest, whatever braces the user key holds', async () => {
