@@ -7,9 +7,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const NODE_FLAGS = ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=64'];
 
 /** Start `workers/<name>.ts` as a child process with its job as argument. */
-export function startWorker(name: string, job: unknown): ChildProcess {
+export function startWorker(name: string, job: unknown, flags: string[] = []): ChildProcess {
   return fork(`${here}workers/${name}.ts`, [JSON.stringify(job)], {
-    execArgv: NODE_FLAGS,
+    execArgv: [...NODE_FLAGS, ...flags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -41,8 +41,8 @@ export function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 60
 }
 
 /** Run a worker to completion and return its result. */
-export async function runWorker<T>(name: string, job: unknown): Promise<T> {
-  const child = startWorker(name, job);
+export async function runWorker<T>(name: string, job: unknown, flags: string[] = []): Promise<T> {
+  const child = startWorker(name, job, flags);
   const message = await nextMessage<{ result: T }>(child, 'result');
   return message.result;
 }

@@ -13,7 +13,10 @@ export interface LoadResult {
 
 export interface LoadPlan {
   port: number;
-  seconds: number;
+  /** Load for this long... */
+  seconds?: number;
+  /** ...or send exactly this many requests. */
+  amount?: number;
   connections: number;
   /** Keys to send, one per request, in order; called once per request. */
   nextKey: () => string;
@@ -27,7 +30,7 @@ export async function load(plan: LoadPlan): Promise<LoadResult> {
   const result = await autocannon({
     url: `http://127.0.0.1:${plan.port}`,
     connections: plan.connections,
-    duration: plan.seconds,
+    ...(plan.amount === undefined ? { duration: plan.seconds ?? 1 } : { amount: plan.amount }),
     requests: [
       {
         method: 'POST',

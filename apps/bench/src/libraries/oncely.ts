@@ -1,5 +1,7 @@
 import { createIdempotency } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
+import { RedisStore } from '@oncely/redis';
+import { Redis } from 'ioredis';
 import { createOrder } from './order.js';
 import type { EngineSubject, StoreTarget } from './types.js';
 
@@ -19,13 +21,20 @@ export async function oncelyStore(target: StoreTarget) {
       close: async () => {},
     };
   }
-  throw new Error('oncely on Redis needs @oncely/redis, which this checkout does not have yet');
+  // As the @oncely/redis README shows: your ioredis client, the store's own prefix option.
+  const client = new Redis(target.redisUrl ?? 'redis://127.0.0.1:6379');
+  return {
+    store: new RedisStore({ client, prefix: `${target.prefix}:` }),
+    close: async () => {
+      await client.quit();
+    },
+  };
 }
 
 /** `createIdempotency` + `run`, as the core README shows: key, the request as fingerprint. */
 export async function oncelyEngine(target: StoreTarget): Promise<EngineSubject> {
   const { store, close } = await oncelyStore(target);
-  const idempotency = createIdempotency({ store, prefix: `${target.prefix}:` });
+  const idempotency = createIdempotency({ store });
   return {
     call: async (key, request) => {
       const outcome = await idempotency.run({ key, request }, () => createOrder(request));

@@ -13,18 +13,22 @@ export async function commandStats(client: Redis): Promise<CommandCounts> {
 }
 
 /**
- * What ran between two snapshots, without the INFO calls that took them. Note that Redis
+ * What ran between two snapshots, without the INFO calls that took them and the ECHO a
+ * RoundTripMonitor sends to know it has seen everything (no library sends either). Note that Redis
  * counts the commands a Lua script runs (redis.call) here too, under their own names.
  */
 export function commandDelta(before: CommandCounts, after: CommandCounts): CommandCounts {
   const delta: CommandCounts = {};
   for (const [name, calls] of Object.entries(after)) {
-    if (name === 'info') continue;
+    if (name === 'info' || name === 'echo') continue;
     const change = calls - (before[name] ?? 0);
     if (change > 0) delta[name] = change;
   }
   return delta;
 }
+
+/** Arguments of the counter's own commands start with this, so it never counts itself. */
+const OWN_MARK = 'oncely-bench-monitor-fence:';
 
 /**
  * Counts the commands clients send that touch keys containing `marker`, as the server sees
@@ -39,38 +43,39 @@ export class RoundTripMonitor {
     private readonly monitor: Redis,
   ) {}
 
-  static async start(url: string, marker: string): Promise<RoundTripMonitor> {
+  /**
+   * `marker`: count only commands with an argument containing it (on a shared server); leave
+   * it out on a dedicated server to count every command clients send.
+   */
+  static async start(url: string, marker?: string): Promise<RoundTripMonitor> {
     const client = new Redis(url);
     const monitor = await client.monitor();
     const counter = new RoundTripMonitor(client, monitor);
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (source === 'lua') return;
-      if (!args.some((arg) => typeof arg === 'string' && arg.includes(marker))) return;
+      if (args.some((arg) => typeof arg === 'string' && arg.startsWith(OWN_MARK))) return;
+      if (marker && !args.some((arg) => typeof arg === 'string' && arg.includes(marker))) return;
       counter.count++;
       const name = String(args[0]).toLowerCase();
       counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
     });
-    // A marker command proves MONITOR is live before any measured traffic is sent.
-    await client.exists(`${marker}:monitor-ready`);
-    for (let i = 0; i < 100 && counter.count === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    if (counter.count === 0) throw new Error('MONITOR saw nothing');
-    counter.reset();
+    // Wait until MONITOR shows our own marker command, so it is live before measured traffic.
+    await counter.take();
     return counter;
   }
 
   /** Wait for in-flight MONITOR lines, then return the counts since the last reset. */
   async take(): Promise<{ total: number; byCommand: Record<string, number> }> {
-    const fence = `${Math.random()}`;
+    const fence = `${OWN_MARK}${Math.random()}`;
     let seen = false;
     const onLine = (_time: string, args: string[]) => {
       if (args.includes(fence)) seen = true;
     };
     this.monitor.on('monitor', onLine);
     await this.client.echo(fence);
-    for (let i = 0; i < 200 && !seen; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 400 && !seen; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     this.monitor.off('monitor', onLine);
+    if (!seen) throw new Error('MONITOR did not show the fence command');
     const result = { total: this.count, byCommand: Object.fromEntries(this.byCommand) };
     this.reset();
     return result;

@@ -94,3 +94,18 @@ export async function allocationPerOp(
   samples.sort((a, b) => a - b);
   return samples.length ? (samples[Math.floor(samples.length / 2)] as number) : Number.NaN;
 }
+
+/** Run `operations` operations from `concurrency` loops; operations/second over the whole. */
+export async function counted(
+  operations: number,
+  concurrency: number,
+  operation: (index: number) => Promise<unknown>,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const loop = async (): Promise<void> => {
+    while (next < operations) await operation(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return operations / ((performance.now() - started) / 1000);
+}
