@@ -1,12 +1,12 @@
 export {
+  ScenarioApp,
   type ScenarioBody,
   type ScenarioInput,
   type ScenarioReply,
-  ScenarioApp,
   STREAM_CHUNK,
   streamByte,
 } from './app.js';
-export { type RawReply, rawRequest, type Reply, type SendOptions, send } from './client.js';
+export { type RawReply, type Reply, rawRequest, type SendOptions, send } from './client.js';
 export {
   type HttpScenarioTarget,
   runHttpScenarios,

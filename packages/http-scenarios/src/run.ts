@@ -97,7 +97,7 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         ['a bad sf-string escape', '"a\\qb"'],
         ['text after an sf-string', '"abc"x'],
         ['a space inside an sf-string', '"a b"'],
-        ['8 KB (fits in node\'s 16 KB header limit)', 'k'.repeat(8 * 1024)],
+        ["8 KB (fits in node's 16 KB header limit)", 'k'.repeat(8 * 1024)],
       ])('key malformed (%s): 400 problem+json, handler not run', async (_, value) => {
         const before = app.calls('order');
         const reply = await send(url('/r/order'), { key: value, body: { a: 1 } });
@@ -209,14 +209,17 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect(app.calls('fail')).toBe(before + 2);
       });
 
-      it.each([500, 503, 408, 429])('a %i response is released and the retry runs again', async (code) => {
-        const k = key();
-        const first = await send(url(`/r/status?code=${code}`), { key: k, body: { a: 1 } });
-        const second = await send(url(`/r/status?code=${code}`), { key: k, body: { a: 1 } });
-        expect([first.status, second.status]).toEqual([code, code]);
-        expect(second.headers.get('idempotent-replayed')).toBeNull();
-        expect(Number(second.headers.get('x-run'))).toBe(Number(first.headers.get('x-run')) + 1);
-      });
+      it.each([500, 503, 408, 429])(
+        'a %i response is released and the retry runs again',
+        async (code) => {
+          const k = key();
+          const first = await send(url(`/r/status?code=${code}`), { key: k, body: { a: 1 } });
+          const second = await send(url(`/r/status?code=${code}`), { key: k, body: { a: 1 } });
+          expect([first.status, second.status]).toEqual([code, code]);
+          expect(second.headers.get('idempotent-replayed')).toBeNull();
+          expect(Number(second.headers.get('x-run'))).toBe(Number(first.headers.get('x-run')) + 1);
+        },
+      );
 
       it('a 4xx outcome such as 404 is stored and replayed', async () => {
         const k = key();
@@ -279,14 +282,28 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       });
 
       it('two scopes with the same key do not see each other', async () => {
-        const scoped = await start({ scope: (request) => String(request.headers['x-tenant'] ?? '') });
+        const scoped = await start({
+          scope: (request) => String(request.headers['x-tenant'] ?? ''),
+        });
         const k = key();
-        const a = await send(scoped.url('/r/order'), { key: k, body: { a: 1 }, headers: { 'x-tenant': 'a' } });
-        const b = await send(scoped.url('/r/order'), { key: k, body: { b: 2 }, headers: { 'x-tenant': 'b' } });
+        const a = await send(scoped.url('/r/order'), {
+          key: k,
+          body: { a: 1 },
+          headers: { 'x-tenant': 'a' },
+        });
+        const b = await send(scoped.url('/r/order'), {
+          key: k,
+          body: { b: 2 },
+          headers: { 'x-tenant': 'b' },
+        });
         expect(a.status).toBe(201);
         expect(b.status).toBe(201); // not 422: tenant b's key is its own
         expect(b.headers.get('idempotent-replayed')).toBeNull();
-        const againA = await send(scoped.url('/r/order'), { key: k, body: { a: 1 }, headers: { 'x-tenant': 'a' } });
+        const againA = await send(scoped.url('/r/order'), {
+          key: k,
+          body: { a: 1 },
+          headers: { 'x-tenant': 'a' },
+        });
         expect(againA.body.equals(a.body)).toBe(true);
         expect(scoped.app.calls('order')).toBe(2);
       });
@@ -294,8 +311,14 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       it('a custom header name and replayHeaders are honoured', async () => {
         const custom = await start({ header: 'X-Request-Key', replayHeaders: ['set-cookie'] });
         const k = key();
-        const first = await send(custom.url('/r/order'), { headers: { 'x-request-key': k }, body: { a: 1 } });
-        const again = await send(custom.url('/r/order'), { headers: { 'x-request-key': k }, body: { a: 1 } });
+        const first = await send(custom.url('/r/order'), {
+          headers: { 'x-request-key': k },
+          body: { a: 1 },
+        });
+        const again = await send(custom.url('/r/order'), {
+          headers: { 'x-request-key': k },
+          body: { a: 1 },
+        });
         expect(again.headers.get('idempotent-replayed')).toBe('true');
         expect(again.headers.getSetCookie()).toEqual(first.headers.getSetCookie());
       });
@@ -304,8 +327,16 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
     describe('bodies', () => {
       it('a binary body (every byte value) replays byte-exact', async () => {
         const k = key();
-        const first = await send(url('/r/binary'), { key: k, body: Buffer.from([0, 255, 1]), contentType: 'application/octet-stream' });
-        const again = await send(url('/r/binary'), { key: k, body: Buffer.from([0, 255, 1]), contentType: 'application/octet-stream' });
+        const first = await send(url('/r/binary'), {
+          key: k,
+          body: Buffer.from([0, 255, 1]),
+          contentType: 'application/octet-stream',
+        });
+        const again = await send(url('/r/binary'), {
+          key: k,
+          body: Buffer.from([0, 255, 1]),
+          contentType: 'application/octet-stream',
+        });
         expect(first.body).toHaveLength(1024);
         for (let i = 0; i < 1024; i++) expect(first.body[i]).toBe(i % 256);
         expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -315,8 +346,16 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
 
       it('a different binary request body with the same key is a mismatch', async () => {
         const k = key();
-        await send(url('/r/binary'), { key: k, body: Buffer.from([1, 2]), contentType: 'application/octet-stream' });
-        const other = await send(url('/r/binary'), { key: k, body: Buffer.from([1, 3]), contentType: 'application/octet-stream' });
+        await send(url('/r/binary'), {
+          key: k,
+          body: Buffer.from([1, 2]),
+          contentType: 'application/octet-stream',
+        });
+        const other = await send(url('/r/binary'), {
+          key: k,
+          body: Buffer.from([1, 3]),
+          contentType: 'application/octet-stream',
+        });
         expect(other.status).toBe(422);
       });
 
@@ -376,9 +415,13 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
     });
 
     describe('bad input never gets a 500 or crashes the server', () => {
-      it('malformed JSON gets the framework\'s 400 and the handler does not run', async () => {
+      it("malformed JSON gets the framework's 400 and the handler does not run", async () => {
         const before = app.calls('order');
-        const reply = await send(url('/r/order'), { key: key(), body: '{"a":', contentType: 'application/json' });
+        const reply = await send(url('/r/order'), {
+          key: key(),
+          body: '{"a":',
+          contentType: 'application/json',
+        });
         expect(reply.status).toBe(400);
         expect(app.calls('order')).toBe(before);
       });
@@ -389,7 +432,11 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
           `POST /r/order HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\nIdempotency-Key: k`,
           'latin1',
         );
-        const request = Buffer.concat([head, Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\r\n\r\n{}', 'latin1')]);
+        const request = Buffer.concat([
+          head,
+          Buffer.from([0xff, 0xfe, 0xc3]),
+          Buffer.from('\r\n\r\n{}', 'latin1'),
+        ]);
         const before = app.calls('order');
         const reply = await rawRequest(hostname, Number(port), request);
         // Node either refuses the bytes itself (400) or hands them over and oncely refuses them.

@@ -1,5 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { BodyCollector, type CapturedResponse, type HttpHeaders, type HttpResponse } from '@oncely/core';
+import {
+  BodyCollector,
+  type CapturedResponse,
+  type HttpHeaders,
+  type HttpResponse,
+} from '@oncely/core';
 
 type Callback = (error?: Error | null) => void;
 
@@ -85,7 +90,10 @@ export class ResponseHold {
     if (res.headersSent) return;
     res.statusCode = response.status;
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-    res.end(Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength), this.endCallback);
+    res.end(
+      Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength),
+      this.endCallback,
+    );
   }
 
   restore(): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryStore } from '@oncely/memory';
 import { ScenarioApp, send } from '@oncely/http-scenarios';
+import { MemoryStore } from '@oncely/memory';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';

@@ -18,7 +18,12 @@ export async function captureBody(ctx: KoaContextLike, limit: number): Promise<C
     }
     bytes = read.body;
     ctx.body = Buffer.from(bytes);
-  } else if (body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array) {
+  } else if (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof Uint8Array
+  ) {
     bytes = toBuffer(body);
   } else {
     // Koa's own serialization of a JSON body (respond() in koa/lib/application).

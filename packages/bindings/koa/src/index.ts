@@ -1,2 +1,6 @@
 export type { KoaContextLike } from './context.js';
-export { type IdempotencyMiddleware, idempotency, type KoaIdempotencyOptions } from './middleware.js';
+export {
+  type IdempotencyMiddleware,
+  idempotency,
+  type KoaIdempotencyOptions,
+} from './middleware.js';

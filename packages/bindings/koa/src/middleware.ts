@@ -1,11 +1,18 @@
-import { createHttpIdempotency, type HttpIdempotencyOptions, type HttpResponse } from '@oncely/core';
+import {
+  createHttpIdempotency,
+  type HttpIdempotencyOptions,
+  type HttpResponse,
+} from '@oncely/core';
 import { captureBody } from './capture.js';
 import type { KoaContextLike } from './context.js';
 
 export type KoaIdempotencyOptions = HttpIdempotencyOptions;
 
 /** A Koa middleware (2 and 3). */
-export type IdempotencyMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
+export type IdempotencyMiddleware = (
+  ctx: KoaContextLike,
+  next: () => Promise<unknown>,
+) => Promise<void>;
 
 /**
  * Idempotency keys for Koa. Mount it after the body parser (the body is part of the request
@@ -29,7 +36,8 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
       },
     );
     if (decision.action === 'pass') await next();
-    else if (decision.action === 'send') respond(ctx, decision.response, decision.source === 'live');
+    else if (decision.action === 'send')
+      respond(ctx, decision.response, decision.source === 'live');
   };
 }
 

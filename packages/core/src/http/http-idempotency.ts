@@ -17,7 +17,7 @@ import {
 import { problemResponse } from './problem.js';
 import { requestFingerprint } from './request-fingerprint.js';
 import { fromStored, toStored } from './stored-response.js';
-import type { CapturedResponse, HttpDecision, HttpRequest } from './types.js';
+import type { CapturedResponse, HttpDecision, HttpRequest, HttpResponse } from './types.js';
 
 /**
  * Runs the downstream handler and resolves with what it sent. The binding holds the response
@@ -80,7 +80,7 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
       ? settings.fingerprint(request)
       : requestFingerprint(request);
 
-    let captured: CapturedResponse | undefined;
+    let captured: Captured | undefined;
     try {
       const outcome = await engine.run(
         {
@@ -98,7 +98,7 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
       if (outcome.status === 'replayed') {
         return { action: 'send', source: 'replay', response: fromStored(outcome.value) };
       }
-      return live(captured as CapturedResponse);
+      return live(captured as Captured);
     } catch (error) {
       // The handler ran and produced a response: it is the truth and goes out, whether or not
       // the record could be stored (store down, result too large, lease taken over). The engine
@@ -112,7 +112,9 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
   return { handle, settings, engine };
 }
 
-function live(captured: CapturedResponse): HttpDecision {
+type Captured = HttpResponse & { complete: boolean };
+
+function live(captured: Captured): HttpDecision {
   if (!captured.complete) return { action: 'done' };
   const { complete: _complete, ...response } = captured;
   return { action: 'send', source: 'live', response };

@@ -30,7 +30,11 @@ export interface HttpResponse {
  * grew past `maxBodyBytes`, so the binding streamed it to the client instead of holding it:
  * `body` is then only the part read so far, and the response is not stored.
  */
-export interface CapturedResponse extends HttpResponse {
+export interface CapturedResponse {
+  status: number;
+  /** The response's headers as the framework holds them; core normalizes them. */
+  headers: HttpHeaders;
+  body: Uint8Array;
   complete: boolean;
 }
 
