@@ -1,4 +1,4 @@
-import { type OncelyEvent, createIdempotency } from '@oncely/core';
+import { createIdempotency, type OncelyEvent } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 
 const counts = new Map<OncelyEvent['type'], number>();

@@ -1,8 +1,8 @@
 import {
   ConflictError,
+  createIdempotency,
   FingerprintMismatchError,
   StoreUnavailableError,
-  createIdempotency,
 } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 
@@ -34,7 +34,8 @@ async function onMessage(message: OrderPaid): Promise<'ack' | 'retry-later' | 'd
     console.log(outcome.status, outcome.value);
     return 'ack';
   } catch (error) {
-    if (error instanceof ConflictError || error instanceof StoreUnavailableError) return 'retry-later';
+    if (error instanceof ConflictError || error instanceof StoreUnavailableError)
+      return 'retry-later';
     if (error instanceof FingerprintMismatchError) return 'dead-letter';
     throw error;
   }

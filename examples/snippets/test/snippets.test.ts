@@ -20,7 +20,9 @@ describe('the code the core README shows', () => {
   });
 
   it('events: counts each lifecycle event', async () => {
-    expect((await run('events.ts')).trim()).toBe('{ acquired: 1, completed: 1, replayed: 1, mismatch: 1 }');
+    expect((await run('events.ts')).trim()).toBe(
+      '{ acquired: 1, completed: 1, replayed: 1, mismatch: 1 }',
+    );
   });
 
   it('http-layer: a node:http binding stores, replays (sf-string or bare key) and refuses a missing key', async () => {

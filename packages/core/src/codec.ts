@@ -7,9 +7,13 @@ export interface ResultCodec {
 }
 
 /*
- * Layout: "oc" magic, a version byte, a uint32 (big-endian) length of a JSON header, the
+ * Layout: "oc" magic, a format byte, a uint32 (big-endian) length of a JSON header, the
  * header, then the raw bytes of every Uint8Array in the value, back to back. Binary data is
  * therefore stored as it is, never inflated by base64.
+ *
+ * Format 2 is the fast path: the value is plain JSON data that JSON.stringify/parse carry
+ * unchanged, so the header is the value itself and decoding is one JSON.parse. Format 1 is
+ * the tagged form below, for everything else.
  *
  * The header is JSON in which a value JSON cannot carry is a tagged object `{"$": tag, ...}`:
  *   u undefined · d Date (ms) · b Uint8Array / B Buffer (offset, length into the tail)
@@ -19,8 +23,51 @@ export interface ResultCodec {
  */
 const MAGIC_0 = 0x6f; // 'o'
 const MAGIC_1 = 0x63; // 'c'
-const VERSION = 1;
+const TAGGED = 1;
+const PLAIN = 2;
 const HEAD = 7;
+/** Deeper than this, the fast-path check gives up and the tagged encoder (which finds cycles) runs. */
+const PLAIN_DEPTH_LIMIT = 64;
+
+/** True when JSON.stringify then JSON.parse gives back an equal value, with nothing tagged. */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > PLAIN_DEPTH_LIMIT) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    if (key === '$' || !isPlainJson((value as Record<string, unknown>)[key], depth + 1))
+      return false;
+  }
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function frame(format: number, header: Uint8Array, tailBytes: number): Uint8Array {
+  const bytes = new Uint8Array(HEAD + header.byteLength + tailBytes);
+  bytes[0] = MAGIC_0;
+  bytes[1] = MAGIC_1;
+  bytes[2] = format;
+  new DataView(bytes.buffer).setUint32(3, header.byteLength);
+  bytes.set(header, HEAD);
+  return bytes;
+}
 
 type Tagged = { $: string; [field: string]: unknown };
 
@@ -40,6 +87,7 @@ function setField(object: Record<string, unknown>, key: string, value: unknown):
 
 export const defaultCodec: ResultCodec = {
   encode(value) {
+    if (isPlainJson(value, 0)) return frame(PLAIN, Buffer.from(JSON.stringify(value), 'utf8'), 0);
     const blobs: Uint8Array[] = [];
     let blobBytes = 0;
     const seen = new Set<object>();
@@ -111,12 +159,7 @@ export const defaultCodec: ResultCodec = {
     };
 
     const header = Buffer.from(JSON.stringify(toJson(value, 'result')), 'utf8');
-    const bytes = new Uint8Array(HEAD + header.byteLength + blobBytes);
-    bytes[0] = MAGIC_0;
-    bytes[1] = MAGIC_1;
-    bytes[2] = VERSION;
-    new DataView(bytes.buffer).setUint32(3, header.byteLength);
-    bytes.set(header, HEAD);
+    const bytes = frame(TAGGED, header, blobBytes);
     let offset = HEAD + header.byteLength;
     for (const blob of blobs) {
       bytes.set(blob, offset);
@@ -132,8 +175,9 @@ export const defaultCodec: ResultCodec = {
         'the stored bytes were not written by the oncely codec',
       );
     }
-    if (bytes[2] !== VERSION) {
-      throw new ResultEncodingError('result', `unknown codec version ${bytes[2]}`);
+    const format = bytes[2];
+    if (format !== TAGGED && format !== PLAIN) {
+      throw new ResultEncodingError('result', `unknown codec format ${format}`);
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(3);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Deadlines } from './deadlines.js';
 import type { Duration } from './duration.js';
 import {
   ConflictError,
@@ -84,33 +85,24 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     }
   };
 
+  const deadlines = new Deadlines(settings.storeTimeoutMs);
+
   /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
   async function callStore<R>(
     operation: StoreOperation,
     keyHash: () => string,
     call: () => Promise<R>,
   ): Promise<R> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${settings.storeTimeoutMs} ms`)),
-            settings.storeTimeoutMs,
-          );
-        }),
-      ]);
+      return await deadlines.bound(call());
     } catch (error) {
       if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) throw error;
-      emit({ type: 'store_error', keyHash: keyHash(), operation, error });
+      if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
       if (error instanceof StoreUnavailableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
         cause: error,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -154,22 +146,22 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         }),
       );
       if (attempt.acquired) {
-        emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
+        if (onEvent) emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
         return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions.shouldStore);
       }
       const record: StoreRecord = attempt.record;
       if (record.fingerprint !== print) {
-        emit({ type: 'mismatch', keyHash: keyHash() });
+        if (onEvent) emit({ type: 'mismatch', keyHash: keyHash() });
         throw new FingerprintMismatchError();
       }
       if (record.state === 'completed') {
-        emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
+        if (onEvent) emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
         return { status: 'replayed', value: codec.decode(record.result) as T, fence: record.fence };
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         const retryAfterMs = Math.max(record.leaseRemainingMs, 1);
-        emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
+        if (onEvent) emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
         throw new ConflictError(retryAfterMs);
       }
       // Wait for the winner: poll with a growing, jittered pause, never past the deadline.
@@ -205,15 +197,22 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         const released = await callStore('release', keyHash, () =>
           store.release({ key, token, fence }),
         );
-        if (released) emit({ type: 'released', keyHash: keyHash(), fence, reason });
+        if (released && onEvent) emit({ type: 'released', keyHash: keyHash(), fence, reason });
       } catch {
         // Reported as store_error; the lease lapses on its own and a retry takes over.
       }
     };
 
+    // `signal` is a getter so the AbortController is made only for handlers that use it.
+    const context: RunContext = {
+      fence,
+      get signal() {
+        return lease.signal;
+      },
+    };
     let value: T;
     try {
-      value = await handler({ fence, signal: lease.signal });
+      value = await handler(context);
     } catch (error) {
       lease.stop();
       await release('error');
@@ -259,20 +258,21 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       }
     }
     if (!completed) {
-      emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
+      if (onEvent) emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
       throw new OwnershipLostError(
         'The operation ran, but its lease had lapsed and another attempt took over the key, so its result was not stored.',
         fence,
         value,
       );
     }
-    emit({
-      type: 'completed',
-      keyHash: keyHash(),
-      fence,
-      bytes: bytes.byteLength,
-      durationMs: performance.now() - started,
-    });
+    if (onEvent)
+      emit({
+        type: 'completed',
+        keyHash: keyHash(),
+        fence,
+        bytes: bytes.byteLength,
+        durationMs: performance.now() - started,
+      });
     return { status: 'executed', value, fence, stored: true };
   }
 

@@ -66,6 +66,12 @@ describe('defaultCodec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('round-trips data nested deeper than the fast path looks', () => {
+    let deep: unknown = { leaf: [1, 'two', null] };
+    for (let i = 0; i < 200; i++) deep = { child: deep, i };
+    expect(roundTrip(deep)).toEqual(deep);
+  });
+
   it('keeps lone surrogates in strings', () => {
     expect(roundTrip('\ud800x')).toBe('\ud800x');
   });
