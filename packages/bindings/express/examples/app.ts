@@ -4,7 +4,7 @@ import express from 'express';
 
 export const charges: { id: string; amount: number }[] = [];
 
-export const app = express();
+export const app: express.Express = express();
 app.use(express.json()); // first: the body is part of the request fingerprint
 app.use(idempotency({ store: new MemoryStore(), required: true }));
 
