@@ -127,9 +127,9 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       it('same key, first request still running: 409 problem+json with Retry-After', async () => {
         const k = key();
         const before = app.calls('order');
-        const first = send(url('/r/order?delay=600'), { key: k, body: { a: 1 } });
+        const first = send(url('/r/order?delay=1200'), { key: k, body: { a: 1 } });
         await waitFor(() => app.calls('order') > before);
-        const second = await send(url('/r/order?delay=600'), { key: k, body: { a: 1 } });
+        const second = await send(url('/r/order?delay=1200'), { key: k, body: { a: 1 } });
         expect(second.status).toBe(409);
         expect(second.json()).toMatchObject({ type: problemType('conflict'), status: 409 });
         const retryAfter = Number(second.headers.get('retry-after'));
