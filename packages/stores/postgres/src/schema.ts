@@ -50,6 +50,7 @@ type SchemaFacts = {
   has_table: boolean;
   has_sequence: boolean;
   key_is_unique: boolean;
+  has_expiry_index: boolean;
   columns: [string, string][] | null;
 };
 
@@ -57,6 +58,7 @@ type SchemaFacts = {
 function inspectionSql(): string {
   return `SELECT to_regclass($3) IS NOT NULL AS has_table,
        to_regclass($4) IS NOT NULL AS has_sequence,
+       to_regclass($5) IS NOT NULL AS has_expiry_index,
        EXISTS (
          SELECT 1 FROM pg_index i
          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
@@ -70,14 +72,19 @@ function inspectionSql(): string {
 
 /**
  * Check that the table is one the store can use, so a wrong or missing table fails with a
- * message that says what to fix instead of a SQL error in the middle of a request.
+ * message that says what to fix instead of a SQL error in the middle of a request. Also tells
+ * whether the expiry index exists: the store works without it, but purging would scan.
  */
-export async function verifySchema(db: PgQueryable, names: StoreNames): Promise<void> {
+export async function verifySchema(
+  db: PgQueryable,
+  names: StoreNames,
+): Promise<{ hasExpiryIndex: boolean }> {
   const { rows } = await db.query<SchemaFacts>(inspectionSql(), [
     names.schema,
     names.table,
     names.qualifiedTable,
     names.qualifiedSequence,
+    `${names.quotedSchema}.${names.expiryIndex}`,
   ]);
   const facts = rows[0];
   if (!facts) throw new Error('the schema inspection returned no row');
@@ -106,4 +113,5 @@ export async function verifySchema(db: PgQueryable, names: StoreNames): Promise<
       `${names.qualifiedTable} is not an oncely table: ${problems.join('; ')}. ${fix}`,
     );
   }
+  return { hasExpiryIndex: facts.has_expiry_index };
 }

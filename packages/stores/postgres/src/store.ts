@@ -146,14 +146,11 @@ export class PostgresStore implements Store {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.names.migrationLockKey]);
       // Nothing to do when everything is there: CREATE ... IF NOT EXISTS would still demand the
       // CREATE privilege, which a role that only uses the table need not have.
-      const ready = await verifySchema(client, this.names).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof InvalidArgumentError) return false;
-          throw error;
-        },
-      );
-      if (!ready) {
+      const found = await verifySchema(client, this.names).catch((error: unknown) => {
+        if (error instanceof InvalidArgumentError) return undefined;
+        throw error;
+      });
+      if (!found?.hasExpiryIndex) {
         const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
           this.names.schema,
         ]);
@@ -321,7 +318,7 @@ export class PostgresStore implements Store {
   /** Check the table once, on first use, so a wrong table fails with a clear message. */
   private async ready(operation: string): Promise<void> {
     if (!this.verified) {
-      const check = verifySchema(this.pool, this.names);
+      const check = verifySchema(this.pool, this.names).then(() => undefined);
       this.verified = check;
       check.catch(() => {
         if (this.verified === check) this.verified = undefined;

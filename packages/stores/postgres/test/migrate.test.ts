@@ -69,6 +69,19 @@ describe.skipIf(!postgres.available)('migrate() and the table check', () => {
     expect(store.migrationSql()).toContain(`"${schema}"."Idempotency_Keys_fence_seq"`);
   });
 
+  it('adds what is missing to a table created by hand, such as the expiry index', async () => {
+    const schema = fresh();
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    const store = new PostgresStore({ pool, schema });
+    await pool.query(store.migrationSql().replace(/CREATE INDEX[^;]*;/, ''));
+    const index = `"${schema}".oncely_records_expires_at_idx`;
+    const exists = async () =>
+      (await pool.query('SELECT to_regclass($1) IS NOT NULL AS exists', [index])).rows[0];
+    expect(await exists()).toEqual({ exists: false });
+    await store.migrate();
+    expect(await exists()).toEqual({ exists: true });
+  });
+
   async function errorAtFirstUse(store: PostgresStore): Promise<InvalidArgumentError> {
     const error = await store.get('k').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidArgumentError);
