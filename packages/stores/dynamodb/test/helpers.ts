@@ -18,11 +18,15 @@ export function probeDynamoDBLocal(): Promise<ServiceProbe> {
   });
 }
 
+/** Where the DynamoDB Local this run started listens (a dead address when it did not start). */
+export function localEndpoint(): string {
+  const local = inject('dynamodbLocal');
+  return 'endpoint' in local ? local.endpoint : 'http://127.0.0.1:1';
+}
+
 /** A client of the DynamoDB Local this run started. */
 export function localClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
-  const local = inject('dynamodbLocal');
-  const endpoint = 'endpoint' in local ? local.endpoint : 'http://127.0.0.1:1';
-  return new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint, ...config });
+  return new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: localEndpoint(), ...config });
 }
 
 /** A table name no other test file or run uses. */
