@@ -7,9 +7,13 @@ export interface ResultCodec {
 }
 
 /*
- * Layout: "oc" magic, a version byte, a uint32 (big-endian) length of a JSON header, the
+ * Layout: "oc" magic, a format byte, a uint32 (big-endian) length of a JSON header, the
  * header, then the raw bytes of every Uint8Array in the value, back to back. Binary data is
  * therefore stored as it is, never inflated by base64.
+ *
+ * Format 2 is the fast path: the value is plain JSON data that JSON.stringify/parse carry
+ * unchanged, so the header is the value itself and decoding is one JSON.parse. Format 1 is
+ * the tagged form below, for everything else.
  *
  * The header is JSON in which a value JSON cannot carry is a tagged object `{"$": tag, ...}`:
  *   u undefined · d Date (ms) · b Uint8Array / B Buffer (offset, length into the tail)
@@ -19,15 +23,63 @@ export interface ResultCodec {
  */
 const MAGIC_0 = 0x6f; // 'o'
 const MAGIC_1 = 0x63; // 'c'
-const VERSION = 1;
+const TAGGED = 1;
+const PLAIN = 2;
 const HEAD = 7;
+/** Deeper than this, the fast-path check gives up and the tagged encoder (which finds cycles) runs. */
+const PLAIN_DEPTH_LIMIT = 64;
+
+/** True when JSON.stringify then JSON.parse gives back an equal value, with nothing tagged. */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > PLAIN_DEPTH_LIMIT) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    if (key === '$' || !isPlainJson((value as Record<string, unknown>)[key], depth + 1))
+      return false;
+  }
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function frame(format: number, header: Uint8Array, tailBytes: number): Uint8Array {
+  const bytes = new Uint8Array(HEAD + header.byteLength + tailBytes);
+  bytes[0] = MAGIC_0;
+  bytes[1] = MAGIC_1;
+  bytes[2] = format;
+  new DataView(bytes.buffer).setUint32(3, header.byteLength);
+  bytes.set(header, HEAD);
+  return bytes;
+}
 
 type Tagged = { $: string; [field: string]: unknown };
 
 /** Plain assignment of "__proto__" would set the prototype instead of a field. */
 function setField(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     object[key] = value;
   }
@@ -35,6 +87,7 @@ function setField(object: Record<string, unknown>, key: string, value: unknown):
 
 export const defaultCodec: ResultCodec = {
   encode(value) {
+    if (isPlainJson(value, 0)) return frame(PLAIN, Buffer.from(JSON.stringify(value), 'utf8'), 0);
     const blobs: Uint8Array[] = [];
     let blobBytes = 0;
     const seen = new Set<object>();
@@ -69,7 +122,8 @@ export const defaultCodec: ResultCodec = {
       }
       if (item instanceof Date) {
         const time = item.getTime();
-        if (Number.isNaN(time)) throw new ResultEncodingError(path, 'an invalid Date cannot be stored');
+        if (Number.isNaN(time))
+          throw new ResultEncodingError(path, 'an invalid Date cannot be stored');
         return { $: 'd', v: time };
       }
       if (seen.has(item)) throw new ResultEncodingError(path, 'the value is circular');
@@ -78,7 +132,8 @@ export const defaultCodec: ResultCodec = {
       if (Array.isArray(item)) {
         const array: unknown[] = new Array(item.length);
         for (let i = 0; i < item.length; i++) {
-          if (!(i in item)) throw new ResultEncodingError(`${path}[${i}]`, 'sparse arrays cannot be stored');
+          if (!(i in item))
+            throw new ResultEncodingError(`${path}[${i}]`, 'sparse arrays cannot be stored');
           array[i] = toJson(item[i], `${path}[${i}]`);
         }
         out = array;
@@ -86,13 +141,17 @@ export const defaultCodec: ResultCodec = {
         const proto = Object.getPrototypeOf(item);
         if (proto !== Object.prototype && proto !== null) {
           const name = proto?.constructor?.name ?? 'object';
-          throw new ResultEncodingError(path, `a ${name} cannot be stored; return plain data (or give a codec)`);
+          throw new ResultEncodingError(
+            path,
+            `a ${name} cannot be stored; return plain data (or give a codec)`,
+          );
         }
         if (Object.getOwnPropertySymbols(item).length > 0) {
           throw new ResultEncodingError(path, 'symbol-keyed properties cannot be stored');
         }
         const object: Record<string, unknown> = {};
-        for (const [key, field] of Object.entries(item)) setField(object, key, toJson(field, `${path}.${key}`));
+        for (const [key, field] of Object.entries(item))
+          setField(object, key, toJson(field, `${path}.${key}`));
         out = '$' in object ? { $: 'o', v: object } : object;
       }
       seen.delete(item);
@@ -100,12 +159,7 @@ export const defaultCodec: ResultCodec = {
     };
 
     const header = Buffer.from(JSON.stringify(toJson(value, 'result')), 'utf8');
-    const bytes = new Uint8Array(HEAD + header.byteLength + blobBytes);
-    bytes[0] = MAGIC_0;
-    bytes[1] = MAGIC_1;
-    bytes[2] = VERSION;
-    new DataView(bytes.buffer).setUint32(3, header.byteLength);
-    bytes.set(header, HEAD);
+    const bytes = frame(TAGGED, header, blobBytes);
     let offset = HEAD + header.byteLength;
     for (const blob of blobs) {
       bytes.set(blob, offset);
@@ -116,16 +170,23 @@ export const defaultCodec: ResultCodec = {
 
   decode(bytes) {
     if (bytes.byteLength < HEAD || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {
-      throw new ResultEncodingError('result', 'the stored bytes were not written by the oncely codec');
+      throw new ResultEncodingError(
+        'result',
+        'the stored bytes were not written by the oncely codec',
+      );
     }
-    if (bytes[2] !== VERSION) {
-      throw new ResultEncodingError('result', `unknown codec version ${bytes[2]}`);
+    const format = bytes[2];
+    if (format !== TAGGED && format !== PLAIN) {
+      throw new ResultEncodingError('result', `unknown codec format ${format}`);
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(3);
     const tailStart = HEAD + headerLength;
-    if (tailStart > bytes.byteLength) throw new ResultEncodingError('result', 'the stored bytes are truncated');
-    const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + HEAD, headerLength).toString('utf8'));
+    if (tailStart > bytes.byteLength)
+      throw new ResultEncodingError('result', 'the stored bytes are truncated');
+    const header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + HEAD, headerLength).toString('utf8'),
+    );
 
     const fromJson = (item: unknown): unknown => {
       if (item === null || typeof item !== 'object') return item;
@@ -147,17 +208,21 @@ export const defaultCodec: ResultCodec = {
           return BigInt(tagged.v as string);
         case 'o': {
           const object: Record<string, unknown> = {};
-          for (const [key, field] of Object.entries(tagged.v as object)) setField(object, key, fromJson(field));
+          for (const [key, field] of Object.entries(tagged.v as object))
+            setField(object, key, fromJson(field));
           return object;
         }
         case 'b':
         case 'B': {
           const start = tailStart + (tagged.o as number);
           const end = start + (tagged.l as number);
-          if (end > bytes.byteLength) throw new ResultEncodingError('result', 'the stored bytes are truncated');
+          if (end > bytes.byteLength)
+            throw new ResultEncodingError('result', 'the stored bytes are truncated');
           // Copy so the caller owns its bytes and never aliases the store's buffer.
           const copy = bytes.slice(start, end);
-          return tagged.$ === 'B' ? Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength) : copy;
+          return tagged.$ === 'B'
+            ? Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength)
+            : copy;
         }
         default:
           throw new ResultEncodingError('result', `unknown tag ${JSON.stringify(tagged.$)}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Deadlines } from './deadlines.js';
 import type { Duration } from './duration.js';
 import {
   ConflictError,
@@ -13,7 +14,12 @@ import type { OncelyEvent, StoreOperation } from './events.js';
 import { fingerprint as fingerprintOf } from './fingerprint.js';
 import { hashKey, namespacedKey, validateKey, validateScope } from './keys.js';
 import { LeaseKeeper } from './lease.js';
-import { type IdempotencyOptions, type ResolvedOptions, resolveOptions, resolveWait } from './options.js';
+import {
+  type IdempotencyOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  resolveWait,
+} from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, StoreRecord } from './store.js';
 
@@ -55,7 +61,10 @@ export interface Idempotency {
    * Run `handler` once for `options.key`. The first caller executes it; every later caller
    * with the same key and request gets the stored result back without running anything.
    */
-  run<T>(options: RunOptions<T>, handler: (context: RunContext) => T | Promise<T>): Promise<RunOutcome<T>>;
+  run<T>(
+    options: RunOptions<T>,
+    handler: (context: RunContext) => T | Promise<T>,
+  ): Promise<RunOutcome<T>>;
   /** The resolved settings, for layers built on top of the engine. */
   readonly settings: Readonly<ResolvedOptions>;
 }
@@ -76,27 +85,24 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     }
   };
 
+  const deadlines = new Deadlines(settings.storeTimeoutMs);
+
   /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
-  async function callStore<R>(operation: StoreOperation, keyHash: () => string, call: () => Promise<R>): Promise<R> {
-    let timer: NodeJS.Timeout | undefined;
+  async function callStore<R>(
+    operation: StoreOperation,
+    keyHash: () => string,
+    call: () => Promise<R>,
+  ): Promise<R> {
     try {
-      return await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${settings.storeTimeoutMs} ms`)),
-            settings.storeTimeoutMs,
-          );
-        }),
-      ]);
+      return await deadlines.bound(call());
     } catch (error) {
       if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) throw error;
-      emit({ type: 'store_error', keyHash: keyHash(), operation, error });
+      if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
       if (error instanceof StoreUnavailableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
+      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
+        cause: error,
+      });
     }
   }
 
@@ -107,13 +113,16 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     if (typeof runOptions !== 'object' || runOptions === null) {
       throw new InvalidArgumentError('options', 'expected { key, ... }');
     }
-    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'expected a function');
+    if (typeof handler !== 'function')
+      throw new InvalidArgumentError('handler', 'expected a function');
     const key = validateKey(runOptions.key);
     const scope = validateScope(runOptions.scope);
     const storeKey = namespacedKey(settings.prefix, scope, key);
     const print = resolveFingerprint(runOptions);
     const waitMs =
-      runOptions.wait === undefined ? settings.waitMs : resolveWait(runOptions.wait, settings.leaseMs, 'wait');
+      runOptions.wait === undefined
+        ? settings.waitMs
+        : resolveWait(runOptions.wait, settings.leaseMs, 'wait');
     if (runOptions.shouldStore !== undefined && typeof runOptions.shouldStore !== 'function') {
       throw new InvalidArgumentError('shouldStore', 'expected a function');
     }
@@ -128,25 +137,31 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     let pause = 10;
     for (;;) {
       const attempt: AcquireResult = await callStore('acquire', keyHash, () =>
-        store.acquire({ key: storeKey, fingerprint: print, token, leaseMs: settings.leaseMs, ttlMs: settings.ttlMs }),
+        store.acquire({
+          key: storeKey,
+          fingerprint: print,
+          token,
+          leaseMs: settings.leaseMs,
+          ttlMs: settings.ttlMs,
+        }),
       );
       if (attempt.acquired) {
-        emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
+        if (onEvent) emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
         return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions.shouldStore);
       }
       const record: StoreRecord = attempt.record;
       if (record.fingerprint !== print) {
-        emit({ type: 'mismatch', keyHash: keyHash() });
+        if (onEvent) emit({ type: 'mismatch', keyHash: keyHash() });
         throw new FingerprintMismatchError();
       }
       if (record.state === 'completed') {
-        emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
+        if (onEvent) emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
         return { status: 'replayed', value: codec.decode(record.result) as T, fence: record.fence };
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         const retryAfterMs = Math.max(record.leaseRemainingMs, 1);
-        emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
+        if (onEvent) emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
         throw new ConflictError(retryAfterMs);
       }
       // Wait for the winner: poll with a growing, jittered pause, never past the deadline.
@@ -175,18 +190,29 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       keyHash,
     });
 
-    const release = async (reason: 'error' | 'policy' | 'encoding' | 'too-large'): Promise<void> => {
+    const release = async (
+      reason: 'error' | 'policy' | 'encoding' | 'too-large',
+    ): Promise<void> => {
       try {
-        const released = await callStore('release', keyHash, () => store.release({ key, token, fence }));
-        if (released) emit({ type: 'released', keyHash: keyHash(), fence, reason });
+        const released = await callStore('release', keyHash, () =>
+          store.release({ key, token, fence }),
+        );
+        if (released && onEvent) emit({ type: 'released', keyHash: keyHash(), fence, reason });
       } catch {
         // Reported as store_error; the lease lapses on its own and a retry takes over.
       }
     };
 
+    // `signal` is a getter so the AbortController is made only for handlers that use it.
+    const context: RunContext = {
+      fence,
+      get signal() {
+        return lease.signal;
+      },
+    };
     let value: T;
     try {
-      value = await handler({ fence, signal: lease.signal });
+      value = await handler(context);
     } catch (error) {
       lease.stop();
       await release('error');
@@ -232,20 +258,21 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       }
     }
     if (!completed) {
-      emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
+      if (onEvent) emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
       throw new OwnershipLostError(
         'The operation ran, but its lease had lapsed and another attempt took over the key, so its result was not stored.',
         fence,
         value,
       );
     }
-    emit({
-      type: 'completed',
-      keyHash: keyHash(),
-      fence,
-      bytes: bytes.byteLength,
-      durationMs: performance.now() - started,
-    });
+    if (onEvent)
+      emit({
+        type: 'completed',
+        keyHash: keyHash(),
+        fence,
+        bytes: bytes.byteLength,
+        durationMs: performance.now() - started,
+      });
     return { status: 'executed', value, fence, stored: true };
   }
 
@@ -254,8 +281,15 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
 
 function resolveFingerprint<T>(options: RunOptions<T>): string {
   if (options.fingerprint !== undefined) {
-    if (typeof options.fingerprint !== 'string' || options.fingerprint.length === 0 || options.fingerprint.length > 512) {
-      throw new InvalidArgumentError('fingerprint', 'expected a non-empty string of at most 512 characters');
+    if (
+      typeof options.fingerprint !== 'string' ||
+      options.fingerprint.length === 0 ||
+      options.fingerprint.length > 512
+    ) {
+      throw new InvalidArgumentError(
+        'fingerprint',
+        'expected a non-empty string of at most 512 characters',
+      );
     }
     return options.fingerprint;
   }

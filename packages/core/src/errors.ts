@@ -71,10 +71,7 @@ export class FingerprintMismatchError extends OncelyError {
 export class StoreUnavailableError extends OncelyError {
   readonly code = 'store-unavailable';
   readonly status = 503;
-  constructor(
-    message: string,
-    options: { cause?: unknown; retryAfterMs?: number } = {},
-  ) {
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, { cause: options.cause });
     this.retryAfterMs = options.retryAfterMs ?? 1000;
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
 
 /**
@@ -9,51 +9,102 @@ import { InvalidArgumentError } from './errors.js';
  * Infinity, bigint, functions, symbols, cycles, class instances) are refused.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  return write(value, new Set());
 }
 
-function write(value: unknown, path: string, seen: Set<object>): string {
-  if (value === null) return 'null';
+/**
+ * Where in the request a bad value sits. Paths are built only when one is refused: building
+ * them for every node would cost more than the hashing on the hot path.
+ */
+class Refusal {
+  readonly path: string[] = [];
+  constructor(readonly reason: string) {}
+}
+
+function write(value: unknown, seen: Set<object>): string {
+  try {
+    return writeValue(value, seen);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    throw new InvalidArgumentError(`request${error.path.reverse().join('')}`, error.reason);
+  }
+}
+
+/** Write a child value, adding its place to the path of a refusal on the way out. */
+function writeChild(value: unknown, seen: Set<object>, segment: string | number): string {
+  try {
+    return writeValue(value, seen);
+  } catch (error) {
+    if (error instanceof Refusal)
+      error.path.push(typeof segment === 'number' ? `[${segment}]` : `.${segment}`);
+    throw error;
+  }
+}
+
+function writeValue(value: unknown, seen: Set<object>): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) {
-        throw new InvalidArgumentError(`request${path.slice(1)}`, `${value} has no canonical JSON form`);
-      }
+      if (!Number.isFinite(value)) throw new Refusal(`${value} has no canonical JSON form`);
       return Object.is(value, -0) ? '0' : JSON.stringify(value);
     case 'object':
+      if (value === null) return 'null';
       break;
     default:
-      throw new InvalidArgumentError(`request${path.slice(1)}`, `a ${typeof value} cannot be fingerprinted`);
+      throw new Refusal(`a ${typeof value} cannot be fingerprinted`);
   }
   const object = value as object;
-  if (object instanceof Uint8Array) return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
-  if (seen.has(object)) throw new InvalidArgumentError(`request${path.slice(1)}`, 'is circular');
+  if (object instanceof Uint8Array) {
+    return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
+  }
+  if (seen.has(object)) throw new Refusal('is circular');
   seen.add(object);
   let out: string;
   if (Array.isArray(object)) {
-    out = `[${object.map((item, i) => (item === undefined ? 'null' : write(item, `${path}[${i}]`, seen))).join(',')}]`;
+    out = '[';
+    for (let i = 0; i < object.length; i++) {
+      const item = object[i];
+      if (i > 0) out += ',';
+      out += item === undefined ? 'null' : writeChild(item, seen, i);
+    }
+    out += ']';
   } else if (object instanceof Date) {
     out = JSON.stringify(object.toJSON());
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
-      throw new InvalidArgumentError(`request${path.slice(1)}`, `a ${proto?.constructor?.name ?? 'class'} instance cannot be fingerprinted; pass plain data`);
+      throw new Refusal(
+        `a ${proto?.constructor?.name ?? 'class'} instance cannot be fingerprinted; pass plain data`,
+      );
     }
     const record = object as Record<string, unknown>;
-    const parts: string[] = [];
+    out = '{';
+    let first = true;
     for (const key of Object.keys(record).sort()) {
       const item = record[key];
       if (item === undefined) continue;
-      parts.push(`${JSON.stringify(key)}:${write(item, `${path}.${key}`, seen)}`);
+      out += `${first ? '' : ','}${JSON.stringify(key)}:${writeChild(item, seen, key)}`;
+      first = false;
     }
-    out = `{${parts.join(',')}}`;
+    out += '}';
   }
   seen.delete(object);
   return out;
+}
+
+type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string;
+// `crypto.hash` (Node >= 20.12) hashes in one call, without a Hash object per request.
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+function sha256Hex(parts: Array<string | Uint8Array>): string {
+  if (oneShot && parts.length === 1)
+    return oneShot('sha256', parts[0] as string | Uint8Array, 'hex');
+  const hash = crypto.createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
 }
 
 /**
@@ -61,9 +112,7 @@ function write(value: unknown, path: string, seen: Set<object>): string {
  * anything else as canonical JSON. Each form is tagged so bytes never equal a JSON value.
  */
 export function fingerprint(request: unknown): string {
-  const hash = createHash('sha256');
-  if (request instanceof Uint8Array) hash.update('bytes\0').update(request);
-  else if (typeof request === 'string') hash.update('text\0').update(request, 'utf8');
-  else hash.update('json\0').update(canonicalJson(request), 'utf8');
-  return hash.digest('hex');
+  if (request instanceof Uint8Array) return sha256Hex(['bytes\0', request]);
+  if (typeof request === 'string') return sha256Hex([`text\0${request}`]);
+  return sha256Hex([`json\0${canonicalJson(request)}`]);
 }

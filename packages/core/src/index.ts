@@ -1,11 +1,11 @@
-export { type ResultCodec, defaultCodec } from './codec.js';
+export { defaultCodec, type ResultCodec } from './codec.js';
 export { type Duration, parseDuration } from './duration.js';
 export {
+  createIdempotency,
   type Idempotency,
   type RunContext,
   type RunOptions,
   type RunOutcome,
-  createIdempotency,
 } from './engine.js';
 export {
   ConflictError,
@@ -22,7 +22,7 @@ export {
 } from './errors.js';
 export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from './events.js';
 export { canonicalJson, fingerprint } from './fingerprint.js';
-export { MAX_KEY_LENGTH, hashKey, namespacedKey, validateKey } from './keys.js';
+export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {
   AcquireInput,

@@ -10,7 +10,8 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
  */
 export function validateKey(key: unknown): string {
   if (key === undefined || key === null) throw new MissingKeyError();
-  if (typeof key !== 'string') throw new InvalidKeyError(`The idempotency key must be a string, got ${typeof key}.`);
+  if (typeof key !== 'string')
+    throw new InvalidKeyError(`The idempotency key must be a string, got ${typeof key}.`);
   if (key.length === 0) throw new InvalidKeyError('The idempotency key is empty.');
   if (key.length > MAX_KEY_LENGTH) {
     throw new InvalidKeyError(
@@ -34,7 +35,8 @@ export function namespacedKey(prefix: string, scope: string, key: string): strin
 
 export function validateScope(scope: unknown, field = 'scope'): string {
   if (scope === undefined) return '';
-  if (typeof scope !== 'string') throw new InvalidArgumentError(field, `expected a string, got ${typeof scope}`);
+  if (typeof scope !== 'string')
+    throw new InvalidArgumentError(field, `expected a string, got ${typeof scope}`);
   if (scope.length > 1024) throw new InvalidArgumentError(field, 'is longer than 1024 characters');
   return scope;
 }

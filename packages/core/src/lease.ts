@@ -19,64 +19,92 @@ export interface LeaseOptions {
  * once ownership can no longer be vouched for: the store refused an extend (someone took
  * over), or the lease ran out without a successful renewal (store unreachable, or no
  * heartbeat). The handler should stop writing elsewhere when it fires.
+ *
+ * One timer at a time drives it, and the AbortController is made only when the handler asks
+ * for the signal: most handlers finish long before the first renewal, and this runs on every
+ * request.
  */
 export class LeaseKeeper {
-  private readonly controller = new AbortController();
-  private heartbeat: NodeJS.Timeout | undefined;
-  private expiry: NodeJS.Timeout | undefined;
-  private renewing = false;
+  private controller: AbortController | undefined;
+  private lostReason: OwnershipLostError | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** When the lease we last secured ends, on this process's monotonic clock. */
+  private leaseEndsAt: number;
+  /** Whether the pending wake-up is a renewal (or else the end of the lease). */
+  private renewalDue = false;
   private stopped = false;
 
   constructor(private readonly options: LeaseOptions) {
-    this.armExpiry();
-    if (options.heartbeatMs !== undefined) {
-      this.heartbeat = setInterval(() => void this.renew(), options.heartbeatMs);
-      this.heartbeat.unref();
-    }
+    this.leaseEndsAt = performance.now() + options.leaseMs;
+    this.schedule();
   }
 
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.lostReason) this.controller.abort(this.lostReason);
+    }
     return this.controller.signal;
   }
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.heartbeat);
-    clearTimeout(this.expiry);
+    clearTimeout(this.timer);
   }
 
-  private armExpiry(): void {
-    clearTimeout(this.expiry);
-    this.expiry = setTimeout(() => this.lose('lease'), this.options.leaseMs);
-    this.expiry.unref();
+  /** Next wake-up: the next renewal, or the end of the lease when nothing renews it. */
+  private schedule(): void {
+    const untilLeaseEnds = Math.max(0, this.leaseEndsAt - performance.now());
+    const { heartbeatMs } = this.options;
+    this.renewalDue = heartbeatMs !== undefined && heartbeatMs < untilLeaseEnds;
+    const delay = this.renewalDue ? (heartbeatMs as number) : untilLeaseEnds;
+    this.timer = setTimeout(() => void this.wake(), delay);
+    this.timer.unref();
   }
 
-  private async renew(): Promise<void> {
-    if (this.renewing || this.stopped) return;
-    this.renewing = true;
+  private async wake(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.renewalDue) {
+      // Timers may fire a moment early against performance.now(); only a lease that has
+      // really ended counts as lost.
+      if (performance.now() >= this.leaseEndsAt) this.lose('lease');
+      else this.schedule();
+      return;
+    }
     const { store, key, token, fence, leaseMs } = this.options;
+    const asked = performance.now();
     try {
       const renewed = await store.extend({ key, token, fence, leaseMs });
       if (this.stopped) return;
-      if (renewed) this.armExpiry();
-      else this.lose('extend');
+      if (!renewed) {
+        this.lose('extend');
+        return;
+      }
+      // Count the lease from when we asked: the store may have granted it any time after.
+      this.leaseEndsAt = asked + leaseMs;
     } catch (error) {
-      // The lease may still be ours; the expiry timer decides when it can no longer be.
-      this.options.emit({ type: 'store_error', keyHash: this.options.keyHash(), operation: 'extend', error });
-    } finally {
-      this.renewing = false;
+      // The lease may still be ours until it ends; keep trying until then.
+      this.options.emit({
+        type: 'store_error',
+        keyHash: this.options.keyHash(),
+        operation: 'extend',
+        error,
+      });
     }
+    if (!this.stopped) this.schedule();
   }
 
   private lose(operation: 'extend' | 'lease'): void {
-    if (this.stopped || this.controller.signal.aborted) return;
+    if (this.stopped || this.lostReason) return;
     this.stop();
     const { fence } = this.options;
     this.options.emit({ type: 'fenced', keyHash: this.options.keyHash(), fence, operation });
-    const reason =
+    this.lostReason = new OwnershipLostError(
       operation === 'extend'
         ? 'Another attempt took over this key; stop writing on behalf of this one.'
-        : 'The lease on this key ran out before it could be renewed; another attempt may take over.';
-    this.controller.abort(new OwnershipLostError(reason, fence));
+        : 'The lease on this key ran out before it could be renewed; another attempt may take over.',
+      fence,
+    );
+    this.controller?.abort(this.lostReason);
   }
 }

@@ -1,4 +1,4 @@
-import { type ResultCodec, defaultCodec } from './codec.js';
+import { defaultCodec, type ResultCodec } from './codec.js';
 import { type Duration, MAX_TIMER_MS, parseDuration } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
 import type { EventListener } from './events.js';
@@ -51,28 +51,44 @@ export function validateStore(store: unknown, field = 'store'): Store {
   const candidate = store as Record<string, unknown>;
   for (const method of STORE_METHODS) {
     if (typeof candidate[method] !== 'function') {
-      throw new InvalidArgumentError(`${field}.${method}`, 'the store does not implement this method');
+      throw new InvalidArgumentError(
+        `${field}.${method}`,
+        'the store does not implement this method',
+      );
     }
   }
   const capabilities = candidate.capabilities as Record<string, unknown> | undefined;
   if (typeof capabilities !== 'object' || capabilities === null) {
-    throw new InvalidArgumentError(`${field}.capabilities`, 'the store does not declare its capabilities');
+    throw new InvalidArgumentError(
+      `${field}.capabilities`,
+      'the store does not declare its capabilities',
+    );
   }
   const max = capabilities.maxResultBytes;
   if (typeof max !== 'number' || !(max > 0)) {
-    throw new InvalidArgumentError(`${field}.capabilities.maxResultBytes`, 'expected a positive number');
+    throw new InvalidArgumentError(
+      `${field}.capabilities.maxResultBytes`,
+      'expected a positive number',
+    );
   }
   if (capabilities.clock !== 'server' && capabilities.clock !== 'caller') {
     throw new InvalidArgumentError(`${field}.capabilities.clock`, 'expected "server" or "caller"');
   }
   if (typeof capabilities.sharedAcrossInstances !== 'boolean') {
-    throw new InvalidArgumentError(`${field}.capabilities.sharedAcrossInstances`, 'expected a boolean');
+    throw new InvalidArgumentError(
+      `${field}.capabilities.sharedAcrossInstances`,
+      'expected a boolean',
+    );
   }
   return store as Store;
 }
 
 /** `wait` as milliseconds: 0 for no waiting. */
-export function resolveWait(wait: boolean | Duration | undefined, leaseMs: number, field: string): number {
+export function resolveWait(
+  wait: boolean | Duration | undefined,
+  leaseMs: number,
+  field: string,
+): number {
   if (wait === undefined || wait === false) return 0;
   if (wait === true) return leaseMs;
   return parseDuration(wait, field);
@@ -92,7 +108,10 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
   else if (heartbeat !== false) {
     heartbeatMs = parseDuration(heartbeat, 'heartbeat');
     if (heartbeatMs >= leaseMs) {
-      throw new InvalidArgumentError('heartbeat', 'must be shorter than the lease, or the lease lapses between renewals');
+      throw new InvalidArgumentError(
+        'heartbeat',
+        'must be shorter than the lease, or the lease lapses between renewals',
+      );
     }
   }
   const waitMs = resolveWait(options.wait, leaseMs, 'wait');
@@ -106,5 +125,15 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new InvalidArgumentError('onEvent', 'expected a function');
   }
-  return { store, ttlMs, leaseMs, heartbeatMs, waitMs, prefix, storeTimeoutMs, codec, onEvent: options.onEvent };
+  return {
+    store,
+    ttlMs,
+    leaseMs,
+    heartbeatMs,
+    waitMs,
+    prefix,
+    storeTimeoutMs,
+    codec,
+    onEvent: options.onEvent,
+  };
 }

@@ -103,5 +103,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const STORE_METHODS = ['acquire', 'complete', 'release', 'extend', 'get', 'delete', 'close'] as const;
+const STORE_METHODS = [
+  'acquire',
+  'complete',
+  'release',
+  'extend',
+  'get',
+  'delete',
+  'close',
+] as const;
+
 export { STORE_METHODS };

@@ -1,2 +1,2 @@
-export { type ServiceProbe, probeService } from './service.js';
 export { freePort } from './free-port.js';
+export { probeService, type ServiceProbe } from './service.js';

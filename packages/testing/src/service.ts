@@ -14,7 +14,10 @@ export interface ServiceProbe {
  *   const redis = await probeService('Redis at 127.0.0.1:6379', () => client.ping());
  *   describe.skipIf(!redis.available)('...', () => { ... });
  */
-export async function probeService(name: string, probe: () => Promise<unknown>): Promise<ServiceProbe> {
+export async function probeService(
+  name: string,
+  probe: () => Promise<unknown>,
+): Promise<ServiceProbe> {
   try {
     await probe();
     return { available: true };

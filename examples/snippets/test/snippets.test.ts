@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = async (file: string) => {
+  const script = fileURLToPath(new URL(`../src/${file}`, import.meta.url));
+  const { stdout } = await promisify(execFile)('pnpm', ['exec', 'tsx', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  return stdout;
+};
+
+describe('the code the core README shows', () => {
+  it('queue-consumer: three deliveries, one application, all acknowledged', async () => {
+    const out = await run('queue-consumer.ts');
+    expect(out).toContain("executed { shipped: 'order-9' }");
+    expect(out.match(/replayed \{ shipped: 'order-9' \}/g)).toHaveLength(2);
+    expect(out).toContain("[ 'ack', 'ack', 'ack' ] [ 'order-9@1' ]");
+  });
+
+  it('events: counts each lifecycle event', async () => {
+    expect((await run('events.ts')).trim()).toBe(
+      '{ acquired: 1, completed: 1, replayed: 1, mismatch: 1 }',
+    );
+  });
+});

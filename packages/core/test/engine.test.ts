@@ -1,0 +1,389 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  createIdempotency,
+  FingerprintMismatchError,
+  InvalidArgumentError,
+  InvalidKeyError,
+  MissingKeyError,
+  type OncelyEvent,
+  OwnershipLostError,
+  ResultEncodingError,
+  ResultTooLargeError,
+  type Store,
+  StoreUnavailableError,
+} from '../src/index.js';
+import { MemoryStore } from './support/memory.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('run: the first call executes, every retry replays', () => {
+  it('runs 200 concurrent calls on one key exactly once and gives all 200 the same result', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), wait: '5s' });
+    let executions = 0;
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        engine.run({ key: 'charge-1', request: { amount: 100 } }, async () => {
+          executions++;
+          await sleep(20);
+          return { id: `ch_${executions}`, at: new Date(0), receipt: new Uint8Array([0, 255]) };
+        }),
+      ),
+    );
+    expect(executions).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'executed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'replayed')).toHaveLength(199);
+    for (const outcome of outcomes) {
+      expect(outcome.value).toEqual({
+        id: 'ch_1',
+        at: new Date(0),
+        receipt: new Uint8Array([0, 255]),
+      });
+    }
+  });
+
+  it('without wait mode, concurrent calls get ConflictError with the remaining lease', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), lease: '10s' });
+    const first = engine.run({ key: 'k' }, () => sleep(100).then(() => 'done'));
+    const second = engine.run({ key: 'k' }, () => 'never');
+    const error = await second.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).retryAfterMs).toBeGreaterThan(9_000);
+    expect((error as ConflictError).retryAfterMs).toBeLessThanOrEqual(10_000);
+    expect(await first).toMatchObject({ status: 'executed', value: 'done' });
+    expect(await engine.run({ key: 'k' }, () => 'never')).toMatchObject({
+      status: 'replayed',
+      value: 'done',
+    });
+  });
+
+  it('refuses the same key with another request', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    await engine.run({ key: 'k', request: { amount: 100 } }, () => 'ok');
+    await expect(
+      engine.run({ key: 'k', request: { amount: 200 } }, () => 'no'),
+    ).rejects.toBeInstanceOf(FingerprintMismatchError);
+    // Key order is not a different request.
+    const again = await engine.run({ key: 'k', request: { amount: 100 } }, () => 'no');
+    expect(again.status).toBe('replayed');
+  });
+
+  it('keeps scopes apart: the same key in two scopes runs twice', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    const a = await engine.run({ key: 'k', scope: 'tenant-a' }, () => 'a');
+    const b = await engine.run({ key: 'k', scope: 'tenant-b' }, () => 'b');
+    expect([a.status, a.value, b.status, b.value]).toEqual(['executed', 'a', 'executed', 'b']);
+  });
+
+  it('accepts a user fingerprint instead of hashing the request', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    await engine.run({ key: 'k', fingerprint: 'v1' }, () => 1);
+    await expect(engine.run({ key: 'k', fingerprint: 'v2' }, () => 2)).rejects.toBeInstanceOf(
+      FingerprintMismatchError,
+    );
+  });
+
+  it('expires completed results after ttl', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), ttl: 80 });
+    await engine.run({ key: 'k' }, () => 1);
+    await sleep(120);
+    expect(await engine.run({ key: 'k' }, () => 2)).toMatchObject({ status: 'executed', value: 2 });
+  });
+});
+
+describe('run: failures release the key', () => {
+  it('a thrown handler releases the key and the next call runs again', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    await expect(
+      engine.run({ key: 'k' }, () => {
+        throw new Error('card declined by upstream timeout');
+      }),
+    ).rejects.toThrow('card declined');
+    const retry = await engine.run({ key: 'k' }, () => 'second');
+    expect(retry).toMatchObject({ status: 'executed', value: 'second' });
+  });
+
+  it('a result the policy does not keep is released', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    const first = await engine.run({ key: 'k', shouldStore: (v: number) => v < 500 }, () => 503);
+    expect(first).toMatchObject({ status: 'executed', stored: false });
+    expect(await engine.run({ key: 'k' }, () => 201)).toMatchObject({
+      status: 'executed',
+      value: 201,
+    });
+  });
+
+  it('a result the codec refuses is an error and releases the key', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    await expect(engine.run({ key: 'k' }, () => new Map())).rejects.toBeInstanceOf(
+      ResultEncodingError,
+    );
+    expect(await engine.run({ key: 'k' }, () => 'ok')).toMatchObject({ status: 'executed' });
+  });
+
+  it('a result over the store limit is an error and releases the key', async () => {
+    const engine = createIdempotency({ store: new MemoryStore({ maxResultBytes: 1024 }) });
+    const error = await engine
+      .run({ key: 'k' }, () => new Uint8Array(4096))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResultTooLargeError);
+    expect((error as ResultTooLargeError).limit).toBe(1024);
+    expect(await engine.run({ key: 'k' }, () => 'small')).toMatchObject({ status: 'executed' });
+  });
+});
+
+describe('run: leases, takeover and fencing', () => {
+  it('takeover after lease expiry gets a larger fence; the stale owner is refused and reported', async () => {
+    const events: OncelyEvent[] = [];
+    const store = new MemoryStore();
+    const engine = createIdempotency({
+      store,
+      lease: 100,
+      heartbeat: false,
+      onEvent: (e) => events.push(e),
+    });
+    let releaseStale!: () => void;
+    const staleGate = new Promise<void>((resolve) => {
+      releaseStale = resolve;
+    });
+    let staleSignal: AbortSignal | undefined;
+    const stale = engine.run({ key: 'k', request: 'same' }, async ({ fence, signal }) => {
+      staleSignal = signal;
+      await staleGate;
+      return `stale-${fence}`;
+    });
+    await sleep(150);
+    expect(staleSignal?.aborted).toBe(true);
+    const fresh = await engine.run({ key: 'k', request: 'same' }, ({ fence }) => `fresh-${fence}`);
+    expect(fresh.status).toBe('executed');
+    releaseStale();
+    const error = await stale.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OwnershipLostError);
+    const staleFence = (error as OwnershipLostError).fence;
+    expect(fresh.fence).toBeGreaterThan(staleFence);
+    expect((error as OwnershipLostError).result).toBe(`stale-${staleFence}`);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'fenced', operation: 'complete', fence: staleFence }),
+    );
+    // The newer owner's result stands.
+    expect(await engine.run({ key: 'k', request: 'same' }, () => 'x')).toMatchObject({
+      status: 'replayed',
+      value: `fresh-${fresh.fence}`,
+    });
+  });
+
+  it('a heartbeat keeps a long handler its key past the lease', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), lease: 90 });
+    let signal: AbortSignal | undefined;
+    const long = engine.run({ key: 'k' }, async (ctx) => {
+      signal = ctx.signal;
+      await sleep(300);
+      return 'long';
+    });
+    await sleep(200);
+    await expect(engine.run({ key: 'k' }, () => 'intruder')).rejects.toBeInstanceOf(ConflictError);
+    expect(await long).toMatchObject({ status: 'executed', value: 'long' });
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('the signal fires when another attempt took over', async () => {
+    const store = new MemoryStore();
+    const engine = createIdempotency({ store, lease: 90, heartbeat: 30 });
+    let signal: AbortSignal | undefined;
+    const running = engine.run({ key: 'k' }, async (ctx) => {
+      signal = ctx.signal;
+      await sleep(150);
+      return 'late';
+    });
+    await sleep(10);
+    // An operator removes the record; the next heartbeat learns the key is no longer ours.
+    await store.delete('oncely:0::k');
+    await sleep(60);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(OwnershipLostError);
+    await expect(running).rejects.toBeInstanceOf(OwnershipLostError);
+  });
+});
+
+describe('run: wait mode', () => {
+  it('waits for the winner and replays its result', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), wait: true });
+    const first = engine.run({ key: 'k' }, () => sleep(80).then(() => 'winner'));
+    await sleep(5);
+    const second = await engine.run({ key: 'k' }, () => 'loser');
+    expect(second).toMatchObject({ status: 'replayed', value: 'winner' });
+    await first;
+  });
+
+  it('gives up with ConflictError when the wait bound passes', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    const first = engine.run({ key: 'k' }, () => sleep(300).then(() => 'slow'));
+    await sleep(5);
+    const started = Date.now();
+    await expect(engine.run({ key: 'k', wait: 60 }, () => 'x')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(Date.now() - started).toBeLessThan(250);
+    await first;
+  });
+
+  it('runs the operation itself when the winner failed and released the key', async () => {
+    const engine = createIdempotency({ store: new MemoryStore(), wait: '2s' });
+    const first = engine
+      .run({ key: 'k' }, () => sleep(50).then(() => Promise.reject(new Error('boom'))))
+      .catch((e: Error) => e.message);
+    await sleep(5);
+    const second = await engine.run({ key: 'k' }, () => 'retried');
+    expect(second).toMatchObject({ status: 'executed', value: 'retried' });
+    expect(await first).toBe('boom');
+  });
+});
+
+describe('run: the store failing', () => {
+  function brokenStore(overrides: Partial<Store>): Store {
+    const store = new MemoryStore();
+    return Object.assign(Object.create(Object.getPrototypeOf(store)), store, overrides) as Store;
+  }
+
+  it('fails closed with StoreUnavailableError and does not run the handler', async () => {
+    const events: OncelyEvent[] = [];
+    const store = brokenStore({
+      acquire: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
+    });
+    const engine = createIdempotency({ store, onEvent: (e) => events.push(e) });
+    let ran = false;
+    const error = await engine
+      .run({ key: 'k' }, () => {
+        ran = true;
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as StoreUnavailableError).cause).toBeInstanceOf(Error);
+    expect(ran).toBe(false);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'store_error', operation: 'acquire' }),
+    );
+  });
+
+  it('bounds a store call that never answers', async () => {
+    const store = brokenStore({ acquire: () => new Promise(() => {}) });
+    const engine = createIdempotency({ store, storeTimeout: 100 });
+    const started = Date.now();
+    await expect(engine.run({ key: 'k' }, () => 1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('retries a failed completion, so an operation that ran is not left without a record', async () => {
+    const memory = new MemoryStore();
+    let failures = 2;
+    const store = brokenStore({
+      acquire: (input) => memory.acquire(input),
+      get: (key) => memory.get(key),
+      complete: (input) =>
+        failures-- > 0 ? Promise.reject(new Error('blip')) : memory.complete(input),
+    });
+    const engine = createIdempotency({ store });
+    let runs = 0;
+    expect(await engine.run({ key: 'k' }, () => ++runs)).toMatchObject({
+      status: 'executed',
+      stored: true,
+    });
+    expect(await engine.run({ key: 'k' }, () => ++runs)).toMatchObject({
+      status: 'replayed',
+      value: 1,
+    });
+  });
+});
+
+describe('events', () => {
+  it('reports the lifecycle with hashed keys only', async () => {
+    const events: OncelyEvent[] = [];
+    const engine = createIdempotency({ store: new MemoryStore(), onEvent: (e) => events.push(e) });
+    const key = 'customer-4242-secret';
+    await engine.run({ key, request: { card: '4242' } }, () => 'ok');
+    await engine.run({ key, request: { card: '4242' } }, () => 'ok');
+    await engine.run({ key, request: { card: '0000' } }, () => 'ok').catch(() => {});
+    expect(events.map((e) => e.type)).toEqual(['acquired', 'completed', 'replayed', 'mismatch']);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain('4242');
+    expect(new Set(events.map((e) => e.keyHash)).size).toBe(1);
+  });
+
+  it('a throwing listener never breaks a request', async () => {
+    const engine = createIdempotency({
+      store: new MemoryStore(),
+      onEvent: () => {
+        throw new Error('metrics down');
+      },
+    });
+    expect(await engine.run({ key: 'k' }, () => 1)).toMatchObject({ status: 'executed' });
+  });
+});
+
+describe('bad input fails early with the field named', () => {
+  it.each([
+    [{ ttl: 0 }, 'ttl'],
+    [{ ttl: '-5s' }, 'ttl'],
+    [{ lease: 'soon' }, 'lease'],
+    [{ lease: '30d' }, 'lease'],
+    [{ heartbeat: '1m', lease: '30s' }, 'heartbeat'],
+    [{ wait: 'forever' }, 'wait'],
+    [{ storeTimeout: -1 }, 'storeTimeout'],
+    [{ prefix: 5 }, 'prefix'],
+    [{ codec: {} }, 'codec'],
+    [{ onEvent: 'log' }, 'onEvent'],
+  ])('options %j -> %s', (options, field) => {
+    const error = (() => {
+      try {
+        createIdempotency({ store: new MemoryStore(), ...(options as object) });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe(field);
+  });
+
+  it('names a store method that is missing', () => {
+    const { complete: _, ...partial } = Object.fromEntries(
+      ['acquire', 'complete', 'release', 'extend', 'get', 'delete', 'close'].map((m) => [
+        m,
+        () => {},
+      ]),
+    );
+    expect(() =>
+      createIdempotency({
+        store: {
+          ...partial,
+          capabilities: { maxResultBytes: 1, clock: 'caller', sharedAcrossInstances: false },
+        } as never,
+      }),
+    ).toThrowError(/store\.complete/);
+    expect(() => createIdempotency({ store: undefined as never })).toThrowError(/^store:/);
+  });
+
+  it('names missing or malformed capabilities', () => {
+    const store = new MemoryStore();
+    const noCaps = Object.assign(Object.create(MemoryStore.prototype), store, {
+      capabilities: undefined,
+    });
+    expect(() => createIdempotency({ store: noCaps })).toThrowError(/store\.capabilities/);
+  });
+
+  it('refuses empty, long and missing keys before touching the store', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    await expect(engine.run({ key: undefined }, () => 1)).rejects.toBeInstanceOf(MissingKeyError);
+    await expect(engine.run({ key: '' }, () => 1)).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(engine.run({ key: 'x'.repeat(256) }, () => 1)).rejects.toBeInstanceOf(
+      InvalidKeyError,
+    );
+    await expect(engine.run({ key: 'k', scope: 7 as never }, () => 1)).rejects.toThrowError(
+      /^scope:/,
+    );
+    await expect(engine.run({ key: 'k', fingerprint: '' }, () => 1)).rejects.toThrowError(
+      /^fingerprint:/,
+    );
+    await expect(engine.run({ key: 'k' }, 'handler' as never)).rejects.toThrowError(/^handler:/);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import {
+  hashKey,
+  InvalidKeyError,
+  MissingKeyError,
+  namespacedKey,
+  validateKey,
+} from '../src/index.js';
+
+describe('validateKey', () => {
+  it('accepts 1..255 visible ASCII characters', () => {
+    expect(validateKey('a')).toBe('a');
+    expect(validateKey('x'.repeat(255))).toHaveLength(255);
+    expect(validateKey('order_123:retry~!"{}')).toBe('order_123:retry~!"{}');
+  });
+
+  it('reports a missing key as MissingKeyError', () => {
+    expect(() => validateKey(undefined)).toThrowError(MissingKeyError);
+    expect(() => validateKey(null)).toThrowError(MissingKeyError);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['256 characters', 'x'.repeat(256)],
+    ['a space', 'a b'],
+    ['a tab', 'a\tb'],
+    ['non-ASCII', 'clé'],
+    ['a control character', 'a\u0000'],
+  ])('refuses a key with %s', (_, key) => {
+    expect(() => validateKey(key)).toThrowError(InvalidKeyError);
+  });
+
+  it('refuses a non-string key', () => {
+    expect(() => validateKey(42)).toThrowError(InvalidKeyError);
+  });
+});
+
+describe('namespacedKey', () => {
+  it('never lets a scope and a key run into each other', () => {
+    expect(namespacedKey('p:', 'a:b', 'c')).not.toBe(namespacedKey('p:', 'a', 'b:c'));
+    expect(namespacedKey('p:', '', 'k')).not.toBe(namespacedKey('p:', 'k', ''));
+  });
+
+  it('hashKey is one-way-looking and stable', () => {
+    const stored = namespacedKey('oncely:', 'tenant', 'secret-key');
+    expect(hashKey(stored)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashKey(stored)).toBe(hashKey(stored));
+    expect(hashKey(stored)).not.toContain('secret');
+  });
+});

@@ -1,0 +1,27 @@
+/** An in-progress record: held in a map that is never evicted. */
+export interface ActiveEntry {
+  fingerprint: string;
+  token: string;
+  fence: number;
+  leaseEndsAt: number;
+  retainUntil: number;
+}
+
+/** A completed record or a released key: held in the bounded LRU. */
+export type SettledEntry =
+  | {
+      state: 'completed';
+      fingerprint: string;
+      token: string;
+      fence: number;
+      result: Uint8Array;
+      expiresAt: number;
+    }
+  | { state: 'released'; fence: number; expiresAt: number };
+
+/** Rough bytes an entry costs: JS strings are UTF-16, plus object overhead. */
+export function entrySize(key: string, entry: SettledEntry): number {
+  const result =
+    entry.state === 'completed' ? entry.result.byteLength + entry.fingerprint.length * 2 + 72 : 0;
+  return key.length * 2 + result + 64;
+}

@@ -1,0 +1,245 @@
+import {
+  type AcquireInput,
+  type AcquireResult,
+  type CompleteInput,
+  type ExtendInput,
+  type OwnerInput,
+  ResultTooLargeError,
+  type Store,
+  type StoreCapabilities,
+  type StoreRecord,
+  StoreUnavailableError,
+} from '@oncely/core';
+import { LRUCache } from 'lru-cache';
+import { type ActiveEntry, entrySize, type SettledEntry } from './entries.js';
+import {
+  type MemoryStoreOptions,
+  type ResolvedMemoryOptions,
+  resolveMemoryOptions,
+} from './options.js';
+
+export interface MemoryStoreStats {
+  /** In-progress records held now. */
+  inProgress: number;
+  /** Completed records and released keys held now. */
+  settled: number;
+  /** Bytes the settled records take, when `maxBytes` is set. */
+  settledBytes: number;
+  /** Completed records pushed out by the bounds before their TTL ended. */
+  evictions: number;
+}
+
+/**
+ * A store in this process's memory. Every operation runs to completion synchronously (its
+ * methods are async only to return promises; nothing inside awaits between a check and its
+ * write), so concurrent calls in one process never interleave. In-progress records live in a map that is never evicted; completed records live
+ * in a bounded LRU. Records do not survive a restart and are not shared between processes.
+ */
+export class MemoryStore implements Store {
+  readonly capabilities: StoreCapabilities;
+  private readonly options: ResolvedMemoryOptions;
+  private readonly active = new Map<string, ActiveEntry>();
+  private readonly settled: LRUCache<string, SettledEntry>;
+  // One counter for every key: fences keep growing even after a record was evicted.
+  private lastFence = 0;
+  private evictions = 0;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.options = resolveMemoryOptions(options);
+    this.capabilities = Object.freeze({
+      maxResultBytes: this.options.maxResultBytes,
+      clock: 'caller',
+      sharedAcrossInstances: false,
+    });
+    this.settled = new LRUCache<string, SettledEntry>({
+      max: this.options.maxEntries,
+      ...(this.options.maxBytes === undefined
+        ? {}
+        : {
+            maxSize: this.options.maxBytes,
+            sizeCalculation: (entry, key) => entrySize(key, entry),
+          }),
+      dispose: (entry, _key, reason) => {
+        if (reason === 'evict' && entry.state === 'completed' && entry.expiresAt > Date.now()) {
+          this.evictions++;
+        }
+      },
+    });
+  }
+
+  async acquire(input: AcquireInput): Promise<AcquireResult> {
+    this.assertOpen();
+    const now = Date.now();
+    const { key, fingerprint } = input;
+    const current = this.liveActive(key, now);
+    if (current) {
+      if (current.leaseEndsAt <= now && current.fingerprint === fingerprint) {
+        current.token = input.token;
+        current.fence = ++this.lastFence;
+        current.leaseEndsAt = now + input.leaseMs;
+        current.retainUntil = now + input.ttlMs;
+        return { acquired: true, fence: current.fence };
+      }
+      return { acquired: false, record: inProgressView(current, now) };
+    }
+    const settled = this.liveSettled(key, now);
+    if (settled?.state === 'completed') {
+      return { acquired: false, record: completedView(settled, now) };
+    }
+    if (settled) this.settled.delete(key);
+    this.makeRoomForInProgress(now);
+    const fence = ++this.lastFence;
+    this.active.set(key, {
+      fingerprint,
+      token: input.token,
+      fence,
+      leaseEndsAt: now + input.leaseMs,
+      retainUntil: now + Math.max(input.ttlMs, input.leaseMs),
+    });
+    return { acquired: true, fence };
+  }
+
+  async complete(input: CompleteInput): Promise<boolean> {
+    this.assertOpen();
+    const { key, token, fence, result } = input;
+    if (result.byteLength > this.options.maxResultBytes) {
+      throw new ResultTooLargeError(result.byteLength, this.options.maxResultBytes);
+    }
+    const now = Date.now();
+    const current = this.liveActive(key, now);
+    const settled = current ? undefined : this.liveSettled(key, now);
+    const owned =
+      (current && current.token === token && current.fence === fence) ||
+      (settled?.state === 'completed' && settled.token === token && settled.fence === fence);
+    if (!owned) return false;
+    const entry: SettledEntry = {
+      state: 'completed',
+      fingerprint: (current ?? (settled as { fingerprint: string })).fingerprint,
+      token,
+      fence,
+      // A copy: the caller may reuse its buffer after we return.
+      result: new Uint8Array(result),
+      expiresAt: now + input.ttlMs,
+    };
+    if (this.options.maxBytes !== undefined && entrySize(key, entry) > this.options.maxBytes) {
+      throw new ResultTooLargeError(entrySize(key, entry), this.options.maxBytes);
+    }
+    this.active.delete(key);
+    this.settled.set(key, entry);
+    return true;
+  }
+
+  async release({ key, token, fence }: OwnerInput): Promise<boolean> {
+    this.assertOpen();
+    const now = Date.now();
+    const current = this.liveActive(key, now);
+    if (!current || current.token !== token || current.fence !== fence) return false;
+    this.active.delete(key);
+    this.settled.set(key, { state: 'released', fence, expiresAt: current.retainUntil });
+    return true;
+  }
+
+  async extend({ key, token, fence, leaseMs }: ExtendInput): Promise<boolean> {
+    this.assertOpen();
+    const now = Date.now();
+    const current = this.liveActive(key, now);
+    if (!current || current.token !== token || current.fence !== fence) return false;
+    current.leaseEndsAt = now + leaseMs;
+    current.retainUntil = Math.max(current.retainUntil, current.leaseEndsAt);
+    return true;
+  }
+
+  async get(key: string): Promise<StoreRecord | undefined> {
+    this.assertOpen();
+    const now = Date.now();
+    const current = this.liveActive(key, now);
+    if (current) return inProgressView(current, now);
+    const settled = this.liveSettled(key, now);
+    return settled?.state === 'completed' ? completedView(settled, now) : undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.assertOpen();
+    this.active.delete(key);
+    this.settled.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.active.clear();
+    this.settled.clear();
+  }
+
+  /** What the store holds now, for metrics and capacity planning. */
+  stats(): MemoryStoreStats {
+    return {
+      inProgress: this.active.size,
+      settled: this.settled.size,
+      settledBytes: this.settled.calculatedSize,
+      evictions: this.evictions,
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('The memory store was closed.');
+  }
+
+  private liveActive(key: string, now: number): ActiveEntry | undefined {
+    const entry = this.active.get(key);
+    if (entry && entry.retainUntil <= now) {
+      this.active.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private liveSettled(key: string, now: number): SettledEntry | undefined {
+    const entry = this.settled.get(key);
+    if (entry && entry.expiresAt <= now) {
+      this.settled.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * In-progress records are never evicted while their lease runs. When the map is full, drop
+   * the ones past retention and then those whose lease lapsed; if it is still full, fail
+   * closed rather than forget a running operation.
+   */
+  private makeRoomForInProgress(now: number): void {
+    if (this.active.size < this.options.maxInProgress) return;
+    for (const [key, entry] of this.active) {
+      if (entry.retainUntil <= now || entry.leaseEndsAt <= now) this.active.delete(key);
+    }
+    if (this.active.size >= this.options.maxInProgress) {
+      throw new StoreUnavailableError(
+        `The memory store already holds ${this.options.maxInProgress} operations in progress (maxInProgress).`,
+      );
+    }
+  }
+}
+
+function inProgressView(entry: ActiveEntry, now: number): StoreRecord {
+  return {
+    state: 'in_progress',
+    fingerprint: entry.fingerprint,
+    fence: entry.fence,
+    leaseRemainingMs: Math.max(0, entry.leaseEndsAt - now),
+  };
+}
+
+function completedView(
+  entry: Extract<SettledEntry, { state: 'completed' }>,
+  now: number,
+): StoreRecord {
+  return {
+    state: 'completed',
+    fingerprint: entry.fingerprint,
+    fence: entry.fence,
+    // A copy, so a caller that edits what it got never changes what later replays return.
+    result: new Uint8Array(entry.result),
+    ttlRemainingMs: entry.expiresAt - now,
+  };
+}

@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from '@oncely/core';
+
+export interface MemoryStoreOptions {
+  /** Completed records (and released keys) kept at most; least recently used go first. Default 10 000. */
+  maxEntries?: number;
+  /** Optional bound on the bytes completed records take (results, keys, overhead). */
+  maxBytes?: number;
+  /** In-progress records held at most; past it `acquire` fails closed. Default 10 000. */
+  maxInProgress?: number;
+  /** The largest result `complete` accepts. Default 8 MiB (and never more than `maxBytes`). */
+  maxResultBytes?: number;
+}
+
+export interface ResolvedMemoryOptions {
+  maxEntries: number;
+  maxBytes: number | undefined;
+  maxInProgress: number;
+  maxResultBytes: number;
+}
+
+const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
+
+function positiveInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidArgumentError(field, `expected a positive whole number, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveMemoryOptions(options: MemoryStoreOptions = {}): ResolvedMemoryOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', 'expected an options object');
+  }
+  const maxEntries = positiveInteger(options.maxEntries ?? 10_000, 'maxEntries');
+  const maxBytes =
+    options.maxBytes === undefined ? undefined : positiveInteger(options.maxBytes, 'maxBytes');
+  const maxInProgress = positiveInteger(options.maxInProgress ?? 10_000, 'maxInProgress');
+  let maxResultBytes = positiveInteger(
+    options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    'maxResultBytes',
+  );
+  if (maxBytes !== undefined) {
+    if (options.maxResultBytes !== undefined && maxResultBytes > maxBytes) {
+      throw new InvalidArgumentError('maxResultBytes', `cannot exceed maxBytes (${maxBytes})`);
+    }
+    maxResultBytes = Math.min(maxResultBytes, maxBytes);
+  }
+  return { maxEntries, maxBytes, maxInProgress, maxResultBytes };
+}

@@ -1,0 +1,156 @@
+import {
+  createIdempotency,
+  InvalidArgumentError,
+  ResultTooLargeError,
+  StoreUnavailableError,
+} from '@oncely/core';
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../src/index.js';
+
+const acquireInput = (key: string, token = 't1') => ({
+  key,
+  fingerprint: 'fp',
+  token,
+  leaseMs: 60_000,
+  ttlMs: 60_000,
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('MemoryStore bounds', () => {
+  it('keeps at most maxEntries completed records, evicting the least recently used', async () => {
+    const store = new MemoryStore({ maxEntries: 100 });
+    for (let i = 0; i < 1000; i++) {
+      const won = await store.acquire(acquireInput(`k${i}`));
+      if (!won.acquired) throw new Error('expected a win');
+      await store.complete({
+        key: `k${i}`,
+        token: 't1',
+        fence: won.fence,
+        result: new Uint8Array(10),
+        ttlMs: 60_000,
+      });
+    }
+    const stats = store.stats();
+    expect(stats.settled).toBe(100);
+    expect(stats.evictions).toBe(900);
+    expect(await store.get('k999')).toMatchObject({ state: 'completed' });
+    expect(await store.get('k0')).toBeUndefined();
+  });
+
+  it('stays under maxBytes under a flood of unique keys', async () => {
+    const store = new MemoryStore({ maxBytes: 64 * 1024, maxEntries: 1_000_000 });
+    const engine = createIdempotency({ store });
+    for (let i = 0; i < 2000; i++) {
+      await engine.run({ key: `flood-${i}` }, () => new Uint8Array(512));
+    }
+    expect(store.stats().settledBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(store.stats().settled).toBeGreaterThan(50);
+  });
+
+  it('never evicts an in-progress record, however many completions follow', async () => {
+    const store = new MemoryStore({ maxEntries: 10 });
+    const running = await store.acquire(acquireInput('running'));
+    expect(running.acquired).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const won = await store.acquire(acquireInput(`other${i}`));
+      if (won.acquired) {
+        await store.complete({
+          key: `other${i}`,
+          token: 't1',
+          fence: won.fence,
+          result: new Uint8Array(1),
+          ttlMs: 60_000,
+        });
+      }
+    }
+    expect(await store.get('running')).toMatchObject({ state: 'in_progress' });
+  });
+
+  it('fails closed when maxInProgress operations are running, and recovers when they finish', async () => {
+    const store = new MemoryStore({ maxInProgress: 2 });
+    const a = await store.acquire(acquireInput('a'));
+    await store.acquire(acquireInput('b'));
+    await expect(store.acquire(acquireInput('c'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    if (!a.acquired) throw new Error('expected a win');
+    await store.release({ key: 'a', token: 't1', fence: a.fence });
+    expect(await store.acquire(acquireInput('c'))).toMatchObject({ acquired: true });
+  });
+
+  it('makes room by dropping in-progress records whose lease lapsed', async () => {
+    const store = new MemoryStore({ maxInProgress: 1 });
+    await store.acquire({ ...acquireInput('crashed'), leaseMs: 20 });
+    await sleep(40);
+    expect(await store.acquire(acquireInput('next'))).toMatchObject({ acquired: true });
+  });
+
+  it('refuses a result larger than maxResultBytes and writes nothing', async () => {
+    const store = new MemoryStore({ maxResultBytes: 16 });
+    const won = await store.acquire(acquireInput('k'));
+    if (!won.acquired) throw new Error('expected a win');
+    await expect(
+      store.complete({
+        key: 'k',
+        token: 't1',
+        fence: won.fence,
+        result: new Uint8Array(17),
+        ttlMs: 1000,
+      }),
+    ).rejects.toBeInstanceOf(ResultTooLargeError);
+    expect(await store.get('k')).toMatchObject({ state: 'in_progress' });
+  });
+
+  it('keeps the bytes it was given even if the caller reuses its buffer', async () => {
+    const store = new MemoryStore();
+    const won = await store.acquire(acquireInput('k'));
+    if (!won.acquired) throw new Error('expected a win');
+    const buffer = new Uint8Array([1, 2, 3]);
+    await store.complete({
+      key: 'k',
+      token: 't1',
+      fence: won.fence,
+      result: buffer,
+      ttlMs: 60_000,
+    });
+    buffer.fill(0);
+    const first = await store.get('k');
+    if (first?.state !== 'completed') throw new Error('expected completed');
+    first.result.fill(9);
+    const second = await store.get('k');
+    expect(second?.state === 'completed' && [...second.result]).toEqual([1, 2, 3]);
+  });
+
+  it('declares its capabilities', () => {
+    expect(new MemoryStore({ maxResultBytes: 1000 }).capabilities).toEqual({
+      maxResultBytes: 1000,
+      clock: 'caller',
+      sharedAcrossInstances: false,
+    });
+  });
+
+  it('refuses calls after close', async () => {
+    const store = new MemoryStore();
+    await store.close();
+    await expect(store.get('k')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('MemoryStore options', () => {
+  it.each([
+    [{ maxEntries: 0 }, 'maxEntries'],
+    [{ maxEntries: 1.5 }, 'maxEntries'],
+    [{ maxBytes: -1 }, 'maxBytes'],
+    [{ maxInProgress: Number.NaN }, 'maxInProgress'],
+    [{ maxResultBytes: '1mb' }, 'maxResultBytes'],
+    [{ maxBytes: 100, maxResultBytes: 200 }, 'maxResultBytes'],
+  ])('%j is refused naming %s', (options, field) => {
+    const error = (() => {
+      try {
+        new MemoryStore(options as never);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe(field);
+  });
+});
