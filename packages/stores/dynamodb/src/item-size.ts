@@ -14,14 +14,22 @@ export const FINGERPRINT_ALLOWANCE_BYTES = 2048;
 const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * How many bytes the `result` attribute may take in a completed item for `key`, so that the
+ * A result up to this size fits in one item whatever its content (even incompressible), for
+ * any key and attribute names DynamoDB accepts: 400 KB less the largest key (2048 bytes), two
+ * 255-byte attribute names, the fingerprint reserve and the rest of the item, rounded down.
+ * Set `maxResultBytes` to it when every accepted result must be stored.
+ */
+export const GUARANTEED_RESULT_BYTES = 400_000;
+
+/**
+ * How many bytes the `result` attribute may take in a completed item under `storedKey`, so that the
  * whole item stays within 400 KB. Counts every attribute a completed item holds, with numbers
  * and the fingerprint at their largest, so the estimate errs on the safe side.
  */
-export function resultBudget(attributes: AttributeNames, key: string, token: string): number {
+export function resultBudget(attributes: AttributeNames, storedKey: string, token: string): number {
   const fixed =
     utf8(attributes.key) +
-    utf8(key) +
+    utf8(storedKey) +
     utf8(ATTRIBUTE.state) +
     utf8(STATE.completed) +
     utf8(ATTRIBUTE.fingerprint) +

@@ -27,12 +27,16 @@ import {
 } from './options.js';
 import { fenceOf, toStoreRecord } from './record.js';
 import { isConditionalCheckFailed, isItemTooLarge } from './sdk-errors.js';
+import { storedKey } from './stored-key.js';
 
 /**
  * Owner checks shared by complete, release and extend: the caller's token and fence are still
  * the item's, and the record has not expired (an expired record is gone, whatever TTL says).
  */
 const OWNER = '#token = :token AND #fence = :fence AND #expires > :now';
+
+/** One retry is all it takes in practice: an expired record never fails the condition. */
+const MAX_ACQUIRE_ATTEMPTS = 3;
 
 /**
  * A oncely Store on one DynamoDB table. Every operation is a single request; acquire is one
@@ -61,7 +65,28 @@ export class DynamoDBStore implements Store {
     });
   }
 
-  async acquire({ key, fingerprint, token, leaseMs, ttlMs }: AcquireInput): Promise<AcquireResult> {
+  async acquire(input: AcquireInput): Promise<AcquireResult> {
+    // A loser's record is measured when its answer arrives (see attemptAcquire). In the rare
+    // case that it expired in the meantime the key is free, and one more attempt takes it.
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attemptAcquire(input);
+      if (result !== undefined) return result;
+      if (attempt === MAX_ACQUIRE_ATTEMPTS) {
+        throw new Error(
+          `oncely: the record of a key expired ${attempt} times in a row while it was acquired`,
+        );
+      }
+    }
+  }
+
+  /** One conditional UpdateItem; `undefined` when the record it lost to has expired since. */
+  private async attemptAcquire({
+    key,
+    fingerprint,
+    token,
+    leaseMs,
+    ttlMs,
+  }: AcquireInput): Promise<AcquireResult | undefined> {
     const now = Date.now();
     // The record outlives its first lease even when ttlMs is shorter, so a live lease always
     // has a record behind it.
@@ -119,12 +144,10 @@ export class DynamoDBStore implements Store {
           'oncely: DynamoDB refused the acquire but returned no item; the endpoint must support ReturnValuesOnConditionCheckFailure',
         );
       }
-      const record = await toStoreRecord(error.Item, now, this.maxResultBytes);
-      if (record === undefined) {
-        // Unreachable by the condition above, measured with the same `now`.
-        throw new Error('oncely: DynamoDB refused the acquire of a key that is free');
-      }
-      return { acquired: false, record };
+      // Measured now, not at `now`: the winner read its clock after ours, so a lease measured
+      // from our earlier reading would seem longer than the winner's whole lease.
+      const record = await toStoreRecord(error.Item, Date.now(), this.maxResultBytes);
+      return record === undefined ? undefined : { acquired: false, record };
     }
   }
 
@@ -133,7 +156,7 @@ export class DynamoDBStore implements Store {
       throw new ResultTooLargeError(result.byteLength, this.maxResultBytes);
     }
     const stored = await encodeResult(result, this.compressAboveBytes);
-    const budget = resultBudget(this.attributes, key, token);
+    const budget = resultBudget(this.attributes, storedKey(key), token);
     if (stored.bytes.byteLength > budget) {
       // Even compressed it does not fit in one item: refuse before writing anything.
       throw new ResultTooLargeError(stored.bytes.byteLength, budget);
@@ -233,7 +256,7 @@ export class DynamoDBStore implements Store {
   }
 
   private keyOf(key: string) {
-    return { [this.attributes.key]: { S: key } };
+    return { [this.attributes.key]: { S: storedKey(key) } };
   }
 
   /** A conditional UpdateItem whose failed condition means `false`, not an error. */

@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResultTooLargeError } from '@oncely/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTRIBUTE, DynamoDBStore, MAX_ITEM_BYTES } from '../src/index.js';
+import { ATTRIBUTE, DynamoDBStore, GUARANTEED_RESULT_BYTES, MAX_ITEM_BYTES } from '../src/index.js';
 import {
   countRequests,
   dropTable,
@@ -271,6 +271,50 @@ describe.skipIf(!probe.available)('DynamoDBStore on DynamoDB Local', () => {
     await other.close();
     const { key } = await owned();
     expect((await other.get(key))?.state).toBe('in_progress');
+  });
+
+  it("keeps keys over DynamoDB's 2048-byte key limit working, under their SHA-256", async () => {
+    const base = `${newKey()}-${'é'.repeat(1500)}`; // over 3000 bytes of UTF-8
+    const [first, second] = [`${base}1`, `${base}2`];
+    const owner = await owned(first);
+    expect(await store.acquire(acquireInput(second))).toEqual({ acquired: true, fence: 1 });
+    expect(await store.complete({ ...owner, result: new Uint8Array([1]), ttlMs: 60_000 })).toBe(
+      true,
+    );
+    expect((await store.get(first))?.state).toBe('completed');
+    expect((await store.get(second))?.state).toBe('in_progress');
+    const hashed = `#sha256#${createHash('sha256').update(first).digest('base64url')}`;
+    expect((await rawItem(client, tableName, hashed))?.[ATTRIBUTE.state]?.S).toBe('completed');
+    await store.delete(first);
+    expect(await store.get(first)).toBeUndefined();
+    expect((await store.get(second))?.state).toBe('in_progress');
+  });
+
+  it('stores GUARANTEED_RESULT_BYTES of random bytes beside the largest key, names and fingerprint', async () => {
+    const customTable = uniqueTableName('largest');
+    const roomy = new DynamoDBStore({
+      client,
+      tableName: customTable,
+      keyAttribute: 'k'.repeat(255),
+      ttlAttribute: 't'.repeat(255),
+    });
+    await roomy.createTable();
+    try {
+      const input = acquireInput(`${newKey()}-`.padEnd(2048, 'x'), {
+        fingerprint: '€'.repeat(512),
+      });
+      const attempt = await roomy.acquire(input);
+      if (!attempt.acquired) throw new Error('expected to acquire');
+      const result = new Uint8Array(randomBytes(GUARANTEED_RESULT_BYTES));
+      const owner = { key: input.key, token: input.token, fence: attempt.fence };
+      expect(await roomy.complete({ ...owner, result, ttlMs: 60_000 })).toBe(true);
+      const record = await roomy.get(input.key);
+      expect(
+        record?.state === 'completed' && Buffer.from(record.result).equals(Buffer.from(result)),
+      ).toBe(true);
+    } finally {
+      await dropTable(client, customTable);
+    }
   });
 
   it('uses the key and TTL attribute names it is given', async () => {
