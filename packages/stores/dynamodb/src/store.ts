@@ -16,7 +16,7 @@ import {
   type StoreCapabilities,
   type StoreRecord,
 } from '@oncely/core';
-import { type AttributeNames, namesFor, type Placeholder, STATE } from './attributes.js';
+import { ATTRIBUTE, type AttributeNames, namesFor, type Placeholder, STATE } from './attributes.js';
 import { encodeResult } from './compression.js';
 import { type CreateTableOptions, createTable } from './create-table.js';
 import { resultBudget } from './item-size.js';
@@ -25,7 +25,7 @@ import {
   type ResolvedStoreOptions,
   resolveStoreOptions,
 } from './options.js';
-import { fenceOf, toStoreRecord } from './record.js';
+import { fenceOf, type Item, toStoreRecord } from './record.js';
 import { isConditionalCheckFailed, isItemTooLarge } from './sdk-errors.js';
 import { storedKey } from './stored-key.js';
 
@@ -143,6 +143,11 @@ export class DynamoDBStore implements Store {
         throw new Error(
           'oncely: DynamoDB refused the acquire but returned no item; the endpoint must support ReturnValuesOnConditionCheckFailure',
         );
+      }
+      if (isOwnWrite(error.Item, token)) {
+        // The SDK resent a write that had already been applied (its first answer was lost to
+        // a timeout or a dropped connection): the item it finds is this very acquisition's.
+        return { acquired: true, fence: fenceOf(error.Item) };
       }
       // Measured now, not at `now`: the winner read its clock after ours, so a lease measured
       // from our earlier reading would seem longer than the winner's whole lease.
@@ -295,6 +300,14 @@ export class DynamoDBStore implements Store {
       ReturnValuesOnConditionCheckFailure: returnNew ? 'ALL_OLD' : 'NONE',
     };
   }
+}
+
+/**
+ * True when the item is the in-progress record written by this acquisition: tokens are fresh
+ * per acquisition (the engine makes a random UUID for each run), so no one else holds it.
+ */
+function isOwnWrite(item: Item, token: string): boolean {
+  return item[ATTRIBUTE.state]?.S === STATE.inProgress && item[ATTRIBUTE.token]?.S === token;
 }
 
 function number(value: number) {

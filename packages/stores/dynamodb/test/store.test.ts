@@ -73,6 +73,37 @@ describe.skipIf(!probe.available)('DynamoDBStore on DynamoDB Local', () => {
     expect(log.commands).toEqual(['UpdateItem', 'UpdateItem']);
   });
 
+  it('keeps the key when the SDK resends an acquire whose first answer was lost', async () => {
+    const flaky = localClient({ maxAttempts: 3 });
+    const log = countRequests(flaky);
+    let dropped = false;
+    // Inside the SDK's retry loop: let the first UpdateItem reach DynamoDB and be applied,
+    // then lose its answer the way a reset connection does.
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        const output = await next(args);
+        if (!dropped) {
+          dropped = true;
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return output;
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'loseFirstAnswer' },
+    );
+    try {
+      const key = newKey();
+      const input = acquireInput(key);
+      const attempt = await new DynamoDBStore({ client: flaky, tableName }).acquire(input);
+      expect(log.attempts).toBe(2); // the write went out twice...
+      expect(attempt).toEqual({ acquired: true, fence: 1 }); // ...and the key is still ours
+      expect((await rawItem(client, tableName, key))?.[ATTRIBUTE.token]?.S).toBe(input.token);
+      // Another acquisition (another token) still loses.
+      expect((await store.acquire(acquireInput(key))).acquired).toBe(false);
+    } finally {
+      flaky.destroy();
+    }
+  });
+
   it('hands a loser the completed result, byte for byte, from the failed condition', async () => {
     const owner = await owned();
     const result = new Uint8Array(256).map((_, index) => index);
