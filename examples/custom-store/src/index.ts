@@ -1,0 +1,3 @@
+export { MariaDbStore } from './mariadb-store.js';
+export type { MariaDbStoreOptions } from './options.js';
+export { createRecordsTable, createTableSql } from './schema.js';
