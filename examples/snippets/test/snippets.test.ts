@@ -24,4 +24,11 @@ describe('the code the core README shows', () => {
       '{ acquired: 1, completed: 1, replayed: 1, mismatch: 1 }',
     );
   });
+
+  it('http-layer: a node:http binding stores, replays (sf-string or bare key) and refuses a missing key', async () => {
+    const lines = (await run('http-layer.ts')).trim().split('\n');
+    expect(lines[0]).toBe('201 null {"run":1}');
+    expect(lines[1]).toBe('201 true {"run":1}');
+    expect(lines[2]).toMatch(/^400 null \{"type":"https:\/\/oncely\.dev\/problems\/missing-key"/);
+  });
 });

@@ -21,7 +21,7 @@ import {
   resolveWait,
 } from './options.js';
 import { sleep } from './sleep.js';
-import type { AcquireResult, StoreRecord } from './store.js';
+import type { AcquireResult, CompleteInput, StoreRecord } from './store.js';
 
 export interface RunOptions<T> {
   /** The idempotency key: 1..255 visible ASCII characters. */
@@ -43,6 +43,15 @@ export interface RunOptions<T> {
    * instead, so the next attempt runs again (e.g. a 503 response). Default: keep everything.
    */
   shouldStore?: (value: T) => boolean;
+  /**
+   * Store the result yourself instead of through `store.complete`: e.g. in the same database
+   * transaction as the handler's own writes, so both commit or neither does. It receives what
+   * `store.complete` would and answers the same way: `true` once the result is stored, `false`
+   * when this attempt no longer owns the key (`run` then throws `OwnershipLostError`). It is
+   * called once, without the engine's retries or store timeout, because only its author knows
+   * whether repeating it is safe; an error it throws reaches the caller of `run` unchanged.
+   */
+  complete?: (input: CompleteInput) => Promise<boolean>;
 }
 
 export interface RunContext {
@@ -126,6 +135,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     if (runOptions.shouldStore !== undefined && typeof runOptions.shouldStore !== 'function') {
       throw new InvalidArgumentError('shouldStore', 'expected a function');
     }
+    if (runOptions.complete !== undefined && typeof runOptions.complete !== 'function') {
+      throw new InvalidArgumentError('complete', 'expected a function');
+    }
     let cachedHash: string | undefined;
     const keyHash = (): string => {
       cachedHash ??= hashKey(storeKey);
@@ -147,7 +159,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       );
       if (attempt.acquired) {
         if (onEvent) emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
-        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions.shouldStore);
+        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions);
       }
       const record: StoreRecord = attempt.record;
       if (record.fingerprint !== print) {
@@ -176,8 +188,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     fence: number,
     keyHash: () => string,
     handler: (context: RunContext) => T | Promise<T>,
-    shouldStore: ((value: T) => boolean) | undefined,
+    runOptions: RunOptions<T>,
   ): Promise<RunOutcome<T>> {
+    const { shouldStore, complete } = runOptions;
     const started = performance.now();
     const lease = new LeaseKeeper({
       store,
@@ -238,23 +251,32 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       throw new ResultTooLargeError(bytes.byteLength, limit);
     }
 
-    // Completing is safe to repeat for the same owner, so a blip is retried rather than
-    // leaving an operation that ran without a record (its retry would run it again).
+    const input = { key, token, fence, result: bytes, ttlMs: settings.ttlMs };
     let completed = false;
-    for (let attempt = 1; ; attempt++) {
+    if (complete) {
       try {
-        completed = await callStore('complete', keyHash, () =>
-          store.complete({ key, token, fence, result: bytes, ttlMs: settings.ttlMs }),
-        );
-        break;
+        completed = await complete(input);
       } catch (error) {
-        if (error instanceof ResultTooLargeError) {
-          // The store measured the stored form (e.g. after compression) and refused it.
-          await release('too-large');
-          throw error;
+        if (error instanceof ResultTooLargeError) await release('too-large');
+        throw error;
+      }
+    } else {
+      // Completing is safe to repeat for the same owner, so a blip is retried rather than
+      // leaving an operation that ran without a record (its retry would run it again).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          completed = await callStore('complete', keyHash, () => store.complete(input));
+          break;
+        } catch (error) {
+          if (error instanceof ResultTooLargeError) {
+            // The store measured the stored form (e.g. after compression) and refused it.
+            await release('too-large');
+            throw error;
+          }
+          if (!(error instanceof StoreUnavailableError) || attempt >= COMPLETE_ATTEMPTS)
+            throw error;
+          await sleep(50 * attempt);
         }
-        if (!(error instanceof StoreUnavailableError) || attempt >= COMPLETE_ATTEMPTS) throw error;
-        await sleep(50 * attempt);
       }
     }
     if (!completed) {

@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from './events.js';
 export { canonicalJson, fingerprint } from './fingerprint.js';
+export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {

@@ -1,0 +1,6 @@
+export {
+  type ExpressIdempotencyOptions,
+  type IdempotencyMiddleware,
+  idempotency,
+} from './middleware.js';
+export type { ExpressRequestLike } from './request.js';

@@ -1,0 +1,5 @@
+import { runHttpScenarios } from '@oncely/http-scenarios';
+import express from 'express';
+import { startExpress } from './server.js';
+
+runHttpScenarios({ name: 'express 5', startServer: (options) => startExpress(express, options) });

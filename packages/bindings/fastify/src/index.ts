@@ -1,0 +1,1 @@
+export { type FastifyIdempotencyOptions, idempotency } from './plugin.js';

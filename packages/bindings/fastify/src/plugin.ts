@@ -1,0 +1,115 @@
+import {
+  type CapturedResponse,
+  createHttpIdempotency,
+  type HttpDecision,
+  type HttpHeaders,
+  type HttpIdempotency,
+  type HttpIdempotencyOptions,
+  type HttpResponse,
+  InvalidArgumentError,
+} from '@oncely/core';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { capturePayload } from './payload.js';
+import { toHttpRequest } from './request.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` turns oncely off for this route; `true` turns it on when `routes` is `"opt-in"`. */
+    idempotency?: boolean;
+  }
+}
+
+export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions {
+  /**
+   * `"all"` (default): every route, except those with `config: { idempotency: false }`.
+   * `"opt-in"`: only routes with `config: { idempotency: true }`.
+   */
+  routes?: 'all' | 'opt-in';
+}
+
+interface Pending {
+  decision: Promise<HttpDecision>;
+  resolve: (response: CapturedResponse) => void;
+  reject: (error: Error) => void;
+  captured: boolean;
+}
+
+const pendingByRequest = new WeakMap<FastifyRequest, Pending>();
+
+function routeFlag(request: FastifyRequest): boolean | undefined {
+  // Fastify 5 and late 4.x: routeOptions.config; early 4.x: routeConfig.
+  const legacy = request as unknown as { routeConfig?: { idempotency?: boolean } };
+  return (request.routeOptions?.config ?? legacy.routeConfig)?.idempotency;
+}
+
+function sendNow(reply: FastifyReply, response: HttpResponse): void {
+  reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
+}
+
+const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
+  const routes = options.routes ?? 'all';
+  let http: HttpIdempotency;
+  try {
+    if (routes !== 'all' && routes !== 'opt-in') {
+      throw new InvalidArgumentError('routes', 'expected "all" or "opt-in"');
+    }
+    http = createHttpIdempotency(options);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+
+  // preHandler: the body is parsed, the handler has not run. The downstream callback lets the
+  // handler run (next()) and waits for onSend to hand over what it sent.
+  fastify.addHook('preHandler', (request, reply, next) => {
+    if (!(routeFlag(request) ?? routes === 'all')) return next();
+    let entered = false;
+    const decision = http.handle(toHttpRequest(request), () => {
+      entered = true;
+      return new Promise<CapturedResponse>((resolve, reject) => {
+        const pending: Pending = { decision, resolve, reject, captured: false };
+        pendingByRequest.set(request, pending);
+        reply.raw.once('close', () => {
+          if (!pending.captured) reject(new Error('The connection closed before the response.'));
+        });
+        next();
+      });
+    });
+    decision.then(
+      (outcome) => {
+        if (entered) return; // onSend sends it
+        if (outcome.action === 'send') sendNow(reply, outcome.response);
+        else next();
+      },
+      (error: unknown) => {
+        if (!entered) next(error as Error);
+      },
+    );
+  });
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const pending = pendingByRequest.get(request);
+    if (!pending || pending.captured) return payload;
+    pending.captured = true;
+    const read = await capturePayload(payload, http.settings.maxBodyBytes);
+    pending.resolve({
+      status: reply.statusCode,
+      headers: reply.getHeaders() as HttpHeaders,
+      body: read.body,
+      complete: read.complete,
+    });
+    const outcome = await pending.decision;
+    if (outcome.action !== 'send') return read.complete ? Buffer.from(read.body) : read.payload;
+    // The live response's headers are on the reply already (re-adding would double Set-Cookie).
+    if (outcome.source !== 'live') {
+      reply.code(outcome.response.status).headers(outcome.response.headers);
+    }
+    return Buffer.from(outcome.response.body);
+  });
+
+  done();
+};
+
+/** Idempotency keys for Fastify 4 and 5: register it before the routes it protects. */
+export const idempotency = fp(plugin, { name: '@oncely/fastify', fastify: '4.x || 5.x' });

@@ -1,0 +1,16 @@
+import type { HttpRequest } from '@oncely/core';
+import type { FastifyRequest } from 'fastify';
+
+export function toHttpRequest(request: FastifyRequest): HttpRequest {
+  const url = request.url;
+  const mark = url.indexOf('?');
+  return {
+    method: request.method,
+    path: mark === -1 ? url : url.slice(0, mark),
+    query: mark === -1 ? '' : url.slice(mark + 1),
+    headers: request.headers,
+    // Fastify's parsed body: an object for JSON, a string for text/plain, a Buffer from a
+    // content-type parser registered with `parseAs: 'buffer'`.
+    body: request.body,
+  };
+}

@@ -1,0 +1,10 @@
+import { runHttpScenarios } from '@oncely/http-scenarios';
+import type Fastify from 'fastify';
+import fastify4 from 'fastify4';
+import { startFastify } from './server.js';
+
+// Fastify 4's factory has the same shape the server uses; its types are v4's own.
+runHttpScenarios({
+  name: 'fastify 4',
+  startServer: (options) => startFastify(fastify4 as unknown as typeof Fastify, options),
+});

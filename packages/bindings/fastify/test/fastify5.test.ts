@@ -1,0 +1,5 @@
+import { runHttpScenarios } from '@oncely/http-scenarios';
+import Fastify from 'fastify';
+import { startFastify } from './server.js';
+
+runHttpScenarios({ name: 'fastify 5', startServer: (options) => startFastify(Fastify, options) });

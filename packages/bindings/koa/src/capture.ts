@@ -1,0 +1,37 @@
+import { Readable } from 'node:stream';
+import { type CapturedResponse, type HttpHeaders, readBounded, toBuffer } from '@oncely/core';
+import type { KoaContextLike } from './context.js';
+
+/**
+ * What the downstream middleware left in `ctx`, as the bytes Koa would send: a Buffer or string
+ * as it is, a stream read up to `limit` bytes, anything else as Koa serializes it (JSON). A
+ * stream past the limit is put back as a stream that replays what was read and continues.
+ */
+export async function captureBody(ctx: KoaContextLike, limit: number): Promise<CapturedResponse> {
+  const { body } = ctx;
+  let bytes: Uint8Array;
+  if (body instanceof Readable) {
+    const read = await readBounded(body, limit);
+    if (!read.complete) {
+      ctx.body = read.stream;
+      return snapshot(ctx, read.body, false);
+    }
+    bytes = read.body;
+    ctx.body = Buffer.from(bytes);
+  } else if (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof Uint8Array
+  ) {
+    bytes = toBuffer(body);
+  } else {
+    // Koa's own serialization of a JSON body (respond() in koa/lib/application).
+    bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  }
+  return snapshot(ctx, bytes, bytes.byteLength <= limit);
+}
+
+function snapshot(ctx: KoaContextLike, body: Uint8Array, complete: boolean): CapturedResponse {
+  return { status: ctx.status, headers: ctx.response.headers as HttpHeaders, body, complete };
+}

@@ -1,0 +1,15 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** The parts of a Koa context the binding uses (Koa 2 and 3 alike). */
+export interface KoaContextLike {
+  method: string;
+  path: string;
+  querystring: string;
+  headers: IncomingHttpHeaders;
+  /** `body` is what a body parser (`koa-bodyparser`, `@koa/bodyparser`...) left. */
+  request: { body?: unknown };
+  response: { headers: OutgoingHttpHeaders };
+  status: number;
+  body: unknown;
+  set(field: string, value: string | string[]): void;
+}

@@ -1,0 +1,50 @@
+import {
+  createHttpIdempotency,
+  type HttpIdempotencyOptions,
+  type HttpResponse,
+} from '@oncely/core';
+import { captureBody } from './capture.js';
+import type { KoaContextLike } from './context.js';
+
+export type KoaIdempotencyOptions = HttpIdempotencyOptions;
+
+/** A Koa middleware (2 and 3). */
+export type IdempotencyMiddleware = (
+  ctx: KoaContextLike,
+  next: () => Promise<unknown>,
+) => Promise<void>;
+
+/**
+ * Idempotency keys for Koa. Mount it after the body parser (the body is part of the request
+ * fingerprint) and before the routes it protects. Koa sends the response after the middleware
+ * chain returns, so the result is stored before the client sees it.
+ */
+export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddleware {
+  const http = createHttpIdempotency(options);
+  return async (ctx, next) => {
+    const decision = await http.handle(
+      {
+        method: ctx.method,
+        path: ctx.path,
+        query: ctx.querystring,
+        headers: ctx.headers,
+        body: ctx.request.body,
+      },
+      async () => {
+        await next();
+        return captureBody(ctx, http.settings.maxBodyBytes);
+      },
+    );
+    if (decision.action === 'pass') await next();
+    else if (decision.action === 'send')
+      respond(ctx, decision.response, decision.source === 'live');
+  };
+}
+
+function respond(ctx: KoaContextLike, response: HttpResponse, live: boolean): void {
+  // Body first: Koa then keeps an explicit status and drops the body of a 204/304.
+  ctx.body = Buffer.from(response.body);
+  ctx.status = response.status;
+  if (live) return; // its headers are on the response already
+  for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);
+}

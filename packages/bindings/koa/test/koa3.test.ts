@@ -1,0 +1,5 @@
+import { runHttpScenarios } from '@oncely/http-scenarios';
+import Koa from 'koa';
+import { startKoa } from './server.js';
+
+runHttpScenarios({ name: 'koa 3', startServer: (options) => startKoa(Koa, options) });

@@ -1,0 +1,112 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { HttpHeaders } from './types.js';
+
+/**
+ * Connection-level headers (RFC 9110 section 7.6.1) and framing: replaying them would describe
+ * a connection or a message that no longer exists, so no option lets them through.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'content-length',
+]);
+
+/**
+ * Headers that belong to one response, not to the operation's result: a session cookie, the
+ * time it was sent, timings. Not replayed unless listed in `replayHeaders`.
+ */
+export const NOT_REPLAYED_BY_DEFAULT: readonly string[] = [
+  'set-cookie',
+  'date',
+  'age',
+  'server-timing',
+  'idempotent-replayed',
+  'retry-after',
+];
+
+/** Lower-cased header names from `replayHeaders`, checked once at start-up. */
+export function resolveReplayHeaders(names: unknown): ReadonlySet<string> {
+  if (names === undefined) return new Set();
+  if (!Array.isArray(names))
+    throw new InvalidArgumentError('replayHeaders', 'expected an array of header names');
+  const allowed = new Set<string>();
+  for (const name of names) {
+    if (typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new InvalidArgumentError(
+        'replayHeaders',
+        `${JSON.stringify(name)} is not a header name`,
+      );
+    }
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
+      throw new InvalidArgumentError(
+        'replayHeaders',
+        `${name} is connection-level or framing and is never replayed`,
+      );
+    }
+    allowed.add(lower);
+  }
+  return allowed;
+}
+
+/** Header values as lists of strings, names in lower case; absent values dropped. */
+export function normalizeHeaders(headers: HttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+/**
+ * The headers of a response that are stored for replay: everything except hop-by-hop headers,
+ * headers the response's own `Connection` names, and the per-response ones not allowed back in.
+ */
+export function replayableHeaders(
+  headers: Record<string, string | string[]>,
+  allowed: ReadonlySet<string>,
+): [string, string][] {
+  const connectionScoped = new Set<string>();
+  const connection = headers.connection;
+  for (const value of Array.isArray(connection) ? connection : connection ? [connection] : []) {
+    for (const token of value.split(',')) connectionScoped.add(token.trim().toLowerCase());
+  }
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || connectionScoped.has(lower))
+      continue;
+    if (NOT_REPLAYED_BY_DEFAULT.includes(lower) && !allowed.has(lower)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) pairs.push([lower, item]);
+  }
+  return pairs;
+}
+
+/** Header pairs back into the record shape frameworks take (repeated names become lists). */
+export function headersFromPairs(
+  pairs: readonly (readonly [string, string])[],
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of pairs) {
+    const current = out[name];
+    if (current === undefined) out[name] = value;
+    else if (Array.isArray(current)) current.push(value);
+    else out[name] = [current, value];
+  }
+  return out;
+}
+
+/** The one value of a request header (the first, if a framework kept several). */
+export function headerValue(headers: HttpHeaders, name: string): string | string[] | undefined {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? String(value) : value;
+}

@@ -1,0 +1,20 @@
+export { BodyCollector, type BoundedRead, readBounded, toBuffer } from './body-capture.js';
+export { NOT_REPLAYED_BY_DEFAULT, replayableHeaders } from './headers.js';
+export {
+  createHttpIdempotency,
+  type Downstream,
+  type HttpIdempotency,
+} from './http-idempotency.js';
+export { parseKeyHeader } from './key-header.js';
+export type { HttpIdempotencyOptions, ResolvedHttpOptions } from './options.js';
+export { defaultShouldStore } from './policy.js';
+export { problemResponse } from './problem.js';
+export { requestFingerprint } from './request-fingerprint.js';
+export { retryAfterSeconds } from './retry-after.js';
+export type {
+  CapturedResponse,
+  HttpDecision,
+  HttpHeaders,
+  HttpRequest,
+  HttpResponse,
+} from './types.js';

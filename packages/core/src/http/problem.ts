@@ -1,0 +1,39 @@
+import { ConflictError, type OncelyError, StoreUnavailableError } from '../errors.js';
+import { retryAfterSeconds } from './retry-after.js';
+import type { HttpResponse } from './types.js';
+
+const TITLES: Record<string, string> = {
+  'missing-key': 'Idempotency key required',
+  'invalid-key': 'Invalid idempotency key',
+  conflict: 'Request in progress',
+  'fingerprint-mismatch': 'Idempotency key reused',
+  'store-unavailable': 'Idempotency store unavailable',
+};
+
+/**
+ * An RFC 9457 problem response for an oncely error: `type` is the error's stable URI, `status`
+ * its HTTP status. A 409 carries `Retry-After` from the running attempt's remaining lease and a
+ * 503 from the store error, in whole seconds rounded up (at least 1).
+ */
+export function problemResponse(error: OncelyError): HttpResponse {
+  const problem = {
+    type: error.type,
+    title: TITLES[error.code] ?? error.name,
+    status: error.status,
+    detail: error.message,
+  };
+  const body = Buffer.from(JSON.stringify(problem), 'utf8');
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json',
+    'content-length': String(body.byteLength),
+    'cache-control': 'no-store',
+  };
+  if (error instanceof ConflictError || error instanceof StoreUnavailableError) {
+    headers['retry-after'] = String(retryAfterSeconds(error.retryAfterMs));
+  }
+  return {
+    status: error.status,
+    headers,
+    body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+  };
+}

@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+
+/** What a scenario route answers, in terms every framework can send its own way. */
+export type ScenarioBody =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'text'; value: string }
+  | { kind: 'bytes'; value: Buffer }
+  | { kind: 'stream'; value: Readable }
+  | { kind: 'empty' };
+
+export interface ScenarioReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: ScenarioBody;
+}
+
+export interface ScenarioInput {
+  method: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  /** The body as the framework's parser left it. */
+  body: unknown;
+}
+
+/** Deterministic bytes for the stream route: the client can check every byte it gets. */
+export function streamByte(index: number): number {
+  return index % 251;
+}
+
+export const STREAM_CHUNK = 16 * 1024;
+
+/**
+ * The application behind every binding's test server: one handler per route name, mounted by
+ * each binding at `/r/:name` for GET, POST, PATCH and PUT. Every answer carries `x-run: <n>`,
+ * the count of runs of that route, so a client can tell a replay from a fresh run.
+ */
+export class ScenarioApp {
+  private readonly counts = new Map<string, number>();
+
+  calls(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+
+  async handle(name: string, input: ScenarioInput): Promise<ScenarioReply> {
+    const run = this.calls(name) + 1;
+    this.counts.set(name, run);
+    const query = new URLSearchParams(input.query);
+    const delay = Number(query.get('delay') ?? 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const headers: Record<string, string | string[]> = { 'x-run': String(run) };
+    switch (name) {
+      case 'order':
+        return {
+          status: 201,
+          headers: {
+            ...headers,
+            'set-cookie': [`session=s${run}; Path=/`, `seen=${run}; Path=/`],
+            'cache-control': 'private, max-age=0',
+            'x-order-number': `ord_${run}`,
+          },
+          body: { kind: 'json', value: { order: run, method: input.method, received: input.body } },
+        };
+      case 'fail':
+        throw new Error(`handler failed on run ${run}`);
+      case 'status': {
+        const code = Number(query.get('code') ?? 200);
+        return { status: code, headers, body: { kind: 'text', value: `status ${code}` } };
+      }
+      case 'text':
+        return { status: 200, headers, body: { kind: 'text', value: `héllo, run ${run}` } };
+      case 'binary': {
+        const bytes = Buffer.alloc(1024);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+        return { status: 200, headers, body: { kind: 'bytes', value: bytes } };
+      }
+      case 'empty':
+        return { status: 200, headers, body: { kind: 'empty' } };
+      case 'stream': {
+        const size = Number(query.get('size') ?? 0);
+        return { status: 200, headers, body: { kind: 'stream', value: streamOf(size) } };
+      }
+      default:
+        return { status: 404, headers, body: { kind: 'text', value: `no route ${name}` } };
+    }
+  }
+}
+
+function streamOf(size: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) {
+        this.push(null);
+        return;
+      }
+      const length = Math.min(STREAM_CHUNK, size - sent);
+      const chunk = Buffer.alloc(length);
+      for (let i = 0; i < length; i++) chunk[i] = streamByte(sent + i);
+      sent += length;
+      // Yield between chunks like a real producer, so the response is truly streamed.
+      setImmediate(() => this.push(chunk));
+    },
+  });
+}
