@@ -12,6 +12,7 @@ import { accountingScenario } from './scenarios/accounting.js';
 import { engineScenario } from './scenarios/engine.js';
 import { httpScenario } from './scenarios/http.js';
 import { memoryScenario } from './scenarios/memory.js';
+import { postgresScenario } from './scenarios/postgres.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { judgeTargets } from './targets.js';
 import { installedVersion } from './versions.js';
@@ -50,6 +51,7 @@ export async function runBench(argv: string[], log: (line: string) => void = con
     http: [],
     accounting: [],
     memory: [],
+    postgres: [],
     scale: [],
     targets: [],
     notes: [],
@@ -58,7 +60,12 @@ export async function runBench(argv: string[], log: (line: string) => void = con
     if (options.only.has('engine')) results.engine = await engineScenario(context);
     if (options.only.has('http')) results.http = await httpScenario(context);
     if (options.only.has('accounting')) results.accounting = await accountingScenario(context);
-    if (options.only.has('memory')) results.memory = await memoryScenario(context);
+    if (options.only.has('memory')) {
+      results.memory = await memoryScenario(context);
+      const postgres = await postgresScenario(context);
+      results.postgres = postgres.rows;
+      if (postgres.note) results.notes.push(postgres.note);
+    }
     if (options.only.has('scale')) results.scale = await scaleScenario(context);
   } finally {
     await deleteByPrefix(admin, prefix);

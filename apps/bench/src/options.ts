@@ -81,7 +81,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
   return {
     quick,
     runs: Math.round(number('runs', quick ? 1 : 3)),
-    httpSeconds: number('http-seconds', quick ? 1 : 3),
+    httpSeconds: number('http-seconds', quick ? 1 : 2),
     connections: Math.round(number('connections', quick ? 10 : 50)),
     engineSeconds: number('engine-seconds', quick ? 0.25 : 1),
     scaleSteps: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000],

@@ -4,6 +4,7 @@ import type { AccountingRow } from './scenarios/accounting.js';
 import type { EngineRow } from './scenarios/engine.js';
 import type { HttpRow } from './scenarios/http.js';
 import type { MemoryRow } from './scenarios/memory.js';
+import type { PostgresRow } from './scenarios/postgres.js';
 import type { ScaleRow } from './scenarios/scale.js';
 
 export interface TargetResult {
@@ -31,6 +32,7 @@ export interface BenchResults {
   http: HttpRow[];
   accounting: AccountingRow[];
   memory: MemoryRow[];
+  postgres: PostgresRow[];
   scale: ScaleRow[];
   targets: TargetResult[];
   notes: string[];

@@ -3,11 +3,12 @@ import type { AppFactory } from './app.js';
 import { baselineApps } from './baseline.js';
 import { expressIdempotencyApps } from './express-idempotency.js';
 import { nodeIdempotencyApps } from './node-idempotency.js';
+import { oncelyApps } from './oncely.js';
 import { powertoolsApps } from './powertools.js';
 
 export const APPS: Record<LibraryId, AppFactory> = {
   baseline: baselineApps,
-  oncely: {},
+  oncely: oncelyApps,
   'express-idempotency': expressIdempotencyApps,
   'node-idempotency': nodeIdempotencyApps,
   powertools: powertoolsApps,

@@ -150,6 +150,15 @@ function memoryTable(results: BenchResults): string {
       `MEMORY USAGE summed over its keys (${n(row.keysPerRecord, 2)} keys per record), ${row.requests + 1} records`,
     ]);
   }
+  for (const row of results.postgres) {
+    rows.push([
+      'Postgres',
+      label(row.library),
+      n(row.bytesPerRecord),
+      '1.00×',
+      `pg_total_relation_size growth (table, TOAST, indexes) over ${n(row.records)} records; average row (pg_column_size) ${n(row.averageRowBytes)} bytes`,
+    ]);
+  }
   return table(['store', 'library', 'bytes per record', '× oncely', 'how'], rows);
 }
 
@@ -219,7 +228,7 @@ ${accountingTable(results)}
 
 ${memoryTable(results)}
 
-Postgres: not measured; no library here (oncely included) offers a Postgres store in this checkout.
+Postgres: only oncely has a Postgres store among these libraries (measured in a schema made for the run and dropped after).
 
 ## 5. Scale: throughput as stored records grow
 

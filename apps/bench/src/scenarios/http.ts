@@ -59,7 +59,7 @@ export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
         // Warm-up: the JIT, the connections, the store.
         await load({
           port: server.port,
-          seconds: Math.min(1, httpSeconds),
+          seconds: 0.5,
           connections,
           nextKey: fresh,
         });

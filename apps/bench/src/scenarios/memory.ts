@@ -25,7 +25,8 @@ export async function memoryScenario(context: BenchContext): Promise<MemoryRow[]
   for (const entry of LIBRARIES) {
     if (!entry.http.express?.includes('memory')) continue;
     const runs: number[] = [];
-    for (let run = 1; run <= context.options.runs; run++) {
+    // One run: a heap delta over thousands of records barely moves between runs.
+    for (let run = 1; run <= 1; run++) {
       const target = storeTarget(context, 'memory', 'memory', run, entry.id);
       const server = await ServerProcess.start({ library: entry.id, framework: 'express', target });
       try {
