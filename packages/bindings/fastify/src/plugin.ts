@@ -83,8 +83,14 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
       return new Promise<CapturedResponse>((resolve, reject) => {
         const pending: Pending = { decision, resolve, reject, captured: false };
         pendingByRequest.set(request, pending);
+        // A client that disconnects does not cancel the operation: onSend still hands over what
+        // the handler sent, and it is stored for the retry (releasing the key here would let the
+        // retry run the handler a second time while it still runs). Only a hijacked reply never
+        // reaches onSend: there is nothing to store, so the key is released when it closes.
         reply.raw.once('close', () => {
-          if (!pending.captured) reject(new Error('The connection closed before the response.'));
+          if (!pending.captured && reply.sent) {
+            reject(new Error('The reply was hijacked; nothing to store.'));
+          }
         });
         next();
       });
