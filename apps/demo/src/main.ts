@@ -1,9 +1,12 @@
-import { runStories } from './stories.js';
+import { formatReport } from './report.js';
+import { storeName } from './store.js';
+import { runDemo } from './stories.js';
 
-const results = await runStories();
-console.log('oncely demo: the idempotency lifecycle on the in-memory store\n');
-for (const [i, result] of results.entries()) {
-  console.log(`${i + 1}. ${result.title}`);
-  for (const line of result.lines) console.log(`   ${line}`);
-  console.log(`   measured: ${result.requests} requests, ${result.charges} charge(s) made\n`);
-}
+// `pnpm demo`, `pnpm demo --store redis` or `ONCELY_STORE=redis pnpm demo`.
+const args = process.argv.slice(2);
+const flag = args.findIndex((arg) => arg === '--store' || arg.startsWith('--store='));
+const fromFlag = flag === -1 ? undefined : (args[flag]?.split('=')[1] ?? args[flag + 1]);
+const store = storeName(fromFlag ?? process.env.ONCELY_STORE);
+
+const report = await runDemo({ store });
+console.log(formatReport(report));

@@ -15,6 +15,8 @@ export interface SendOptions {
   /** Sent as JSON when an object, as is when a string or Buffer. */
   body?: unknown;
   contentType?: string;
+  /** Abort the request from the client's side (e.g. a client that gives up waiting). */
+  signal?: AbortSignal;
 }
 
 /** A real HTTP request with node's fetch (undici) over a real socket. */
@@ -31,7 +33,12 @@ export async function send(url: string, options: SendOptions = {}): Promise<Repl
         ? 'application/json'
         : 'text/plain');
   }
-  const response = await fetch(url, { method: options.method ?? 'POST', headers, body });
+  const response = await fetch(url, {
+    method: options.method ?? 'POST',
+    headers,
+    body,
+    signal: options.signal,
+  });
   const bytes = Buffer.from(await response.arrayBuffer());
   return {
     status: response.status,

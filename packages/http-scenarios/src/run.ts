@@ -264,6 +264,28 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         }
       });
 
+      it('a client that gives up mid-handler does not free the key: the handler runs once and the retry gets its result', async () => {
+        const k = key();
+        const before = app.calls('order');
+        const gaveUp = await send(url('/r/order?delay=600'), {
+          key: k,
+          body: { n: 1 },
+          signal: AbortSignal.timeout(150),
+        }).catch((error: unknown) => error);
+        expect(gaveUp).toBeInstanceOf(Error);
+        // The handler is still running: the retry must not start a second run.
+        const during = await send(url('/r/order?delay=600'), { key: k, body: { n: 1 } });
+        expect(during.status).toBe(409);
+        let after = during;
+        for (let i = 0; i < 50 && after.status === 409; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          after = await send(url('/r/order?delay=600'), { key: k, body: { n: 1 } });
+        }
+        expect(after.status).toBe(201);
+        expect(after.headers.get('idempotent-replayed')).toBe('true');
+        expect(app.calls('order')).toBe(before + 1);
+      });
+
       it('in wait mode, 100 concurrent identical requests run once and all get the result', async () => {
         const waiting = await start({ wait: '10s' });
         const k = key();

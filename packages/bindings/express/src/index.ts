@@ -1,3 +1,4 @@
+export { idempotencyAttempt } from './attempt.js';
 export {
   type ExpressIdempotencyOptions,
   type IdempotencyMiddleware,

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { createHttpIdempotency, type HttpIdempotencyOptions } from '@oncely/core';
+import { setAttempt } from './attempt.js';
 import { type ExpressRequestLike, toHttpRequest } from './request.js';
 import { ResponseHold } from './response-hold.js';
 
@@ -22,8 +23,9 @@ export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMidd
     const hold = new ResponseHold(res, http.settings.maxBodyBytes);
     let entered = false;
     http
-      .handle(toHttpRequest(req), () => {
+      .handle(toHttpRequest(req), (attempt) => {
         entered = true;
+        setAttempt(req, attempt);
         return hold.capture(() => next());
       })
       .then(

@@ -17,7 +17,6 @@ export class ResponseHold {
   private readonly collector: BodyCollector;
   private readonly saved: Pick<ServerResponse, 'writeHead' | 'write' | 'end'>;
   private endCallback: Callback | undefined;
-  private settled = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -30,9 +29,8 @@ export class ResponseHold {
   /** Intercept the response, call `proceed` (the rest of the chain) and resolve with what it sent. */
   capture(proceed: () => void): Promise<CapturedResponse> {
     const { res, collector } = this;
-    return new Promise<CapturedResponse>((resolve, reject) => {
+    return new Promise<CapturedResponse>((resolve) => {
       const settle = (complete: boolean) => {
-        this.settled = true;
         resolve({
           status: res.statusCode,
           headers: res.getHeaders() as HttpHeaders,
@@ -74,11 +72,9 @@ export class ResponseHold {
         settle(true);
         return res;
       }) as ServerResponse['end'];
-      res.once('close', () => {
-        if (this.settled) return;
-        this.restore();
-        reject(new Error('The connection closed before the handler sent its response.'));
-      });
+      // A client that disconnects does not cancel the operation: the handler runs on, and what it
+      // sends is stored for the retry. Failing the capture here would release the key while the
+      // handler still runs, and the retry would run it a second time.
       proceed();
     });
   }

@@ -1,1 +1,1 @@
-export { type FastifyIdempotencyOptions, idempotency } from './plugin.js';
+export { type FastifyIdempotencyOptions, idempotency, idempotencyAttempt } from './plugin.js';

@@ -7,6 +7,7 @@ import {
   type HttpIdempotencyOptions,
   type HttpResponse,
   InvalidArgumentError,
+  type RunContext,
 } from '@oncely/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -36,6 +37,17 @@ interface Pending {
 }
 
 const pendingByRequest = new WeakMap<FastifyRequest, Pending>();
+const attemptByRequest = new WeakMap<FastifyRequest, RunContext>();
+
+/**
+ * The attempt a route handler runs under, when its request owns an idempotency key: `fence`
+ * grows with every acquisition of the key (pass it to systems you write to, so they can refuse
+ * a stale writer) and `signal` fires when the attempt may have lost the key. `undefined` when
+ * the handler runs without a key (route or method not covered, no key sent).
+ */
+export function idempotencyAttempt(request: FastifyRequest): RunContext | undefined {
+  return attemptByRequest.get(request);
+}
 
 function routeFlag(request: FastifyRequest): boolean | undefined {
   // Fastify 5 and late 4.x: routeOptions.config; early 4.x: routeConfig.
@@ -65,13 +77,20 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
   fastify.addHook('preHandler', (request, reply, next) => {
     if (!(routeFlag(request) ?? routes === 'all')) return next();
     let entered = false;
-    const decision = http.handle(toHttpRequest(request), () => {
+    const decision = http.handle(toHttpRequest(request), (attempt) => {
       entered = true;
+      attemptByRequest.set(request, attempt);
       return new Promise<CapturedResponse>((resolve, reject) => {
         const pending: Pending = { decision, resolve, reject, captured: false };
         pendingByRequest.set(request, pending);
+        // A client that disconnects does not cancel the operation: onSend still hands over what
+        // the handler sent, and it is stored for the retry (releasing the key here would let the
+        // retry run the handler a second time while it still runs). Only a hijacked reply never
+        // reaches onSend: there is nothing to store, so the key is released when it closes.
         reply.raw.once('close', () => {
-          if (!pending.captured) reject(new Error('The connection closed before the response.'));
+          if (!pending.captured && reply.sent) {
+            reject(new Error('The reply was hijacked; nothing to store.'));
+          }
         });
         next();
       });

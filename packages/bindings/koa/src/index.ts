@@ -1,3 +1,4 @@
+export { idempotencyAttempt } from './attempt.js';
 export type { KoaContextLike } from './context.js';
 export {
   type IdempotencyMiddleware,

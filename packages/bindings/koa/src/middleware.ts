@@ -3,6 +3,7 @@ import {
   type HttpIdempotencyOptions,
   type HttpResponse,
 } from '@oncely/core';
+import { setAttempt } from './attempt.js';
 import { captureBody } from './capture.js';
 import type { KoaContextLike } from './context.js';
 
@@ -30,7 +31,8 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
         headers: ctx.headers,
         body: ctx.request.body,
       },
-      async () => {
+      async (attempt) => {
+        setAttempt(ctx, attempt);
         await next();
         return captureBody(ctx, http.settings.maxBodyBytes);
       },
