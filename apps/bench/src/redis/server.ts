@@ -26,6 +26,10 @@ export async function redisTarget(url: string | undefined): Promise<RedisTarget>
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  // Never leave the server behind, even when the benchmark dies on an error.
+  const killOnExit = () => server.kill();
+  process.once('exit', killOnExit);
+  server.once('exit', () => process.off('exit', killOnExit));
   const ownUrl = `redis://127.0.0.1:${port}`;
   await waitUntilUp(server, ownUrl);
   return {
