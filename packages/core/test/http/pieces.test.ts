@@ -63,6 +63,19 @@ describe('problemResponse (RFC 9457)', () => {
     const defaulted = problemResponse(new StoreUnavailableError('down'));
     expect(defaulted.headers['retry-after']).toBe('1');
   });
+
+  it("never passes the store driver's message on to the client in a 503", () => {
+    const error = new StoreUnavailableError(
+      'The idempotency store failed to acquire: connect ECONNREFUSED 10.1.2.3:6379 (key oncely:0::k1)',
+    );
+    const body = parse(problemResponse(error).body);
+    expect(body).toMatchObject({
+      type: 'https://oncely.dev/problems/store-unavailable',
+      status: 503,
+    });
+    expect(body.detail).toMatch(/not processed/);
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|k1/);
+  });
 });
 
 describe('defaultShouldStore', () => {
