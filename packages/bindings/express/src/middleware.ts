@@ -22,7 +22,7 @@ export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMidd
     const hold = new ResponseHold(res, http.settings.maxBodyBytes);
     let entered = false;
     http
-      .handle(toHttpRequest(req), () => {
+      .handle(toHttpRequest(req, http.settings.header), () => {
         entered = true;
         return hold.capture(() => next());
       })

@@ -65,7 +65,7 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
   fastify.addHook('preHandler', (request, reply, next) => {
     if (!(routeFlag(request) ?? routes === 'all')) return next();
     let entered = false;
-    const decision = http.handle(toHttpRequest(request), () => {
+    const decision = http.handle(toHttpRequest(request, http.settings.header), () => {
       entered = true;
       return new Promise<CapturedResponse>((resolve, reject) => {
         const pending: Pending = { decision, resolve, reject, captured: false };
