@@ -24,12 +24,22 @@ export function validateKey(key: unknown): string {
   return key;
 }
 
+/** Longer scopes are stored as their SHA-256, so a stored key stays bounded. */
+export const MAX_RAW_SCOPE_LENGTH = 1024;
+
 /**
  * The key as stored: `prefix`, then the scope with its length in front, then the key. The
  * length makes the split unambiguous, so scope "a:b" + key "c" never meets scope "a" + key
  * "b:c": two principals using the same key never see each other's records.
+ *
+ * A scope longer than 1024 characters (it may come straight from a request header) is written
+ * as `#` and its SHA-256 instead: the stored key stays short, and since the length form always
+ * starts with a digit, a hashed scope never meets a literal one.
  */
 export function namespacedKey(prefix: string, scope: string, key: string): string {
+  if (scope.length > MAX_RAW_SCOPE_LENGTH) {
+    return `${prefix}#${createHash('sha256').update(scope).digest('hex')}:${key}`;
+  }
   return `${prefix}${scope.length}:${scope}:${key}`;
 }
 
@@ -37,7 +47,6 @@ export function validateScope(scope: unknown, field = 'scope'): string {
   if (scope === undefined) return '';
   if (typeof scope !== 'string')
     throw new InvalidArgumentError(field, `expected a string, got ${typeof scope}`);
-  if (scope.length > 1024) throw new InvalidArgumentError(field, 'is longer than 1024 characters');
   return scope;
 }
 

@@ -75,6 +75,15 @@ describe('run: the first call executes, every retry replays', () => {
     expect([a.status, a.value, b.status, b.value]).toEqual(['executed', 'a', 'executed', 'b']);
   });
 
+  it('takes scopes of any length (a long one may come from a request header) and keeps them apart', async () => {
+    const engine = createIdempotency({ store: new MemoryStore() });
+    const long = 'x'.repeat(5000);
+    const a = await engine.run({ key: 'k', scope: long }, () => 'a');
+    const b = await engine.run({ key: 'k', scope: `${long}y` }, () => 'b');
+    const again = await engine.run({ key: 'k', scope: long }, () => 'never');
+    expect([a.value, b.value, again.status, again.value]).toEqual(['a', 'b', 'replayed', 'a']);
+  });
+
   it('accepts a user fingerprint instead of hashing the request', async () => {
     const engine = createIdempotency({ store: new MemoryStore() });
     await engine.run({ key: 'k', fingerprint: 'v1' }, () => 1);

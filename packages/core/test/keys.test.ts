@@ -41,6 +41,18 @@ describe('namespacedKey', () => {
     expect(namespacedKey('p:', '', 'k')).not.toBe(namespacedKey('p:', 'k', ''));
   });
 
+  it('stores a scope past 1024 characters as its hash: bounded, distinct, never a literal scope', () => {
+    const long = 't'.repeat(1025);
+    const stored = namespacedKey('p:', long, 'k');
+    expect(stored).toMatch(/^p:#[0-9a-f]{64}:k$/);
+    expect(namespacedKey('p:', `${long}x`, 'k')).not.toBe(stored);
+    expect(namespacedKey('p:', long, 'k')).toBe(stored);
+    // A short scope that looks like the hashed form still takes the length form.
+    const lookalike = stored.slice('p:'.length, -':k'.length);
+    expect(namespacedKey('p:', lookalike, 'k')).not.toBe(stored);
+    expect(namespacedKey('p:', 't'.repeat(1024), 'k')).toBe(`p:1024:${'t'.repeat(1024)}:k`);
+  });
+
   it('hashKey is one-way-looking and stable', () => {
     const stored = namespacedKey('oncely:', 'tenant', 'secret-key');
     expect(hashKey(stored)).toMatch(/^[0-9a-f]{16}$/);

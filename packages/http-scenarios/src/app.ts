@@ -20,7 +20,12 @@ export interface ScenarioInput {
   query: string;
   /** The body as the framework's parser left it. */
   body: unknown;
+  /** The request headers as the framework holds them (names in lower case). */
+  headers?: Record<string, string | string[] | undefined>;
 }
+
+/** What the `per-client` route sets with a fixed `Date`, so a replay can tell it apart. */
+export const PER_CLIENT_DATE = 'Wed, 21 Oct 2015 07:28:00 GMT';
 
 /** Deterministic bytes for the stream route: the client can check every byte it gets. */
 export function streamByte(index: number): number {
@@ -59,6 +64,39 @@ export class ScenarioApp {
             'x-order-number': `ord_${run}`,
           },
           body: { kind: 'json', value: { order: run, method: input.method, received: input.body } },
+        };
+      case 'whoami': {
+        // Echoes who asked, so a response that reached another principal shows it.
+        const tenant = input.headers?.['x-tenant'];
+        const apiKey = input.headers?.authorization;
+        return {
+          status: 201,
+          headers: { ...headers, 'x-tenant-echo': encodeURIComponent(String(tenant ?? '')) },
+          body: { kind: 'json', value: { tenant: tenant ?? null, apiKey: apiKey ?? null, run } },
+        };
+      }
+      case 'per-client':
+        // Headers that belong to this one response or connection, next to ones that do not.
+        return {
+          status: 201,
+          headers: {
+            ...headers,
+            'set-cookie': [`session=s${run}; Path=/; HttpOnly`, `csrf=c${run}; Path=/`],
+            date: PER_CLIENT_DATE,
+            age: '42',
+            'server-timing': `db;dur=${run}`,
+            'retry-after': '7',
+            'idempotent-replayed': 'false',
+            connection: 'x-conn-scoped',
+            'x-conn-scoped': `conn-${run}`,
+            'keep-alive': 'timeout=999',
+            'proxy-authenticate': 'Basic realm="proxy"',
+            'proxy-x-hint': 'internal',
+            upgrade: 'h2c',
+            'cache-control': 'private, max-age=0',
+            'x-order-number': `ord_${run}`,
+          },
+          body: { kind: 'json', value: { order: run } },
         };
       case 'fail':
         throw new Error(`handler failed on run ${run}`);

@@ -1,4 +1,5 @@
 export {
+  PER_CLIENT_DATE,
   ScenarioApp,
   type ScenarioBody,
   type ScenarioInput,
@@ -8,8 +9,16 @@ export {
 } from './app.js';
 export { type RawReply, type Reply, rawRequest, type SendOptions, send } from './client.js';
 export {
+  exchange,
+  headerValues,
+  isParserRefusal,
+  type RawAnswer,
+  type RawExchange,
+} from './raw-http.js';
+export {
   type HttpScenarioTarget,
   runHttpScenarios,
   type ScenarioServer,
   type ScenarioServerOptions,
 } from './run.js';
+export { runSecurityScenarios, type SecurityScenarioOptions } from './security/index.js';

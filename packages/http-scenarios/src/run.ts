@@ -466,6 +466,24 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect(app.calls('order')).toBe(before);
       });
 
+      it.each([
+        ['the second copy empty', ['k1', '']],
+        ['both copies empty', ['', '']],
+        ['two keys', ['k1', 'k2']],
+      ])('the key header sent twice (%s): 400 invalid-key, never run', async (_, copies) => {
+        const { hostname, port } = new URL(base);
+        const lines = copies.map((copy) => `Idempotency-Key: ${copy}\r\n`).join('');
+        const request = Buffer.from(
+          `POST /r/order HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: 0\r\nConnection: close\r\n${lines}\r\n`,
+          'latin1',
+        );
+        const before = app.calls('order');
+        const reply = await rawRequest(hostname, Number(port), request);
+        expect(reply.status).toBe(400);
+        expect(reply.text).toContain(problemType('invalid-key'));
+        expect(app.calls('order')).toBe(before);
+      });
+
       it('a 1 MB header is answered 431 by node itself (or the connection closed), never run', async () => {
         const { hostname, port } = new URL(base);
         const before = app.calls('order');

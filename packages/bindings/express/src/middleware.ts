@@ -23,7 +23,7 @@ export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMidd
     const hold = new ResponseHold(res, http.settings.maxBodyBytes);
     let entered = false;
     http
-      .handle(toHttpRequest(req), (attempt) => {
+      .handle(toHttpRequest(req, http.settings.header), (attempt) => {
         entered = true;
         setAttempt(req, attempt);
         return hold.capture(() => next());

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { HttpRequest } from '@oncely/core';
+import { type HttpRequest, withHeaderLines } from '@oncely/core';
 
 /** The parts of an Express request the binding reads (Express 4 and 5 alike). */
 export interface ExpressRequestLike extends IncomingMessage {
@@ -9,14 +9,14 @@ export interface ExpressRequestLike extends IncomingMessage {
   body?: unknown;
 }
 
-export function toHttpRequest(req: ExpressRequestLike): HttpRequest {
+export function toHttpRequest(req: ExpressRequestLike, keyHeader: string): HttpRequest {
   const url = req.originalUrl ?? req.url ?? '/';
   const mark = url.indexOf('?');
   return {
     method: req.method ?? 'GET',
     path: mark === -1 ? url : url.slice(0, mark),
     query: mark === -1 ? '' : url.slice(mark + 1),
-    headers: req.headers,
+    headers: withHeaderLines(req.headers, req.headersDistinct, keyHeader),
     body: req.body,
   };
 }

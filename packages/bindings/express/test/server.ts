@@ -24,6 +24,7 @@ export async function startExpress(
         method: req.method,
         query: url.includes('?') ? url.slice(url.indexOf('?') + 1) : '',
         body: req.body,
+        headers: req.headers,
       })
       .then((reply) => {
         res.status(reply.status).set(reply.headers);

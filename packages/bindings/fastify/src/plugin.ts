@@ -77,7 +77,7 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
   fastify.addHook('preHandler', (request, reply, next) => {
     if (!(routeFlag(request) ?? routes === 'all')) return next();
     let entered = false;
-    const decision = http.handle(toHttpRequest(request), (attempt) => {
+    const decision = http.handle(toHttpRequest(request, http.settings.header), (attempt) => {
       entered = true;
       attemptByRequest.set(request, attempt);
       return new Promise<CapturedResponse>((resolve, reject) => {

@@ -1,14 +1,19 @@
-import type { HttpRequest } from '@oncely/core';
+import { type HttpRequest, withHeaderLines } from '@oncely/core';
 import type { FastifyRequest } from 'fastify';
 
-export function toHttpRequest(request: FastifyRequest): HttpRequest {
+export function toHttpRequest(request: FastifyRequest, keyHeader: string): HttpRequest {
   const url = request.url;
   const mark = url.indexOf('?');
   return {
     method: request.method,
     path: mark === -1 ? url : url.slice(0, mark),
     query: mark === -1 ? '' : url.slice(mark + 1),
-    headers: request.headers,
+    headers: withHeaderLines(
+      request.headers,
+      // An HTTP/2 request has no headersDistinct (and no joined header lines).
+      (request.raw as { headersDistinct?: Record<string, string[]> }).headersDistinct,
+      keyHeader,
+    ),
     // Fastify's parsed body: an object for JSON, a string for text/plain, a Buffer from a
     // content-type parser registered with `parseAs: 'buffer'`.
     body: request.body,

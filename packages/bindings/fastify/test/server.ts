@@ -27,6 +27,7 @@ export async function startFastify(
       method: request.method,
       query: url.includes('?') ? url.slice(url.indexOf('?') + 1) : '',
       body: request.body,
+      headers: request.headers,
     });
     reply.code(reply_.status).headers(reply_.headers);
     const { body } = reply_;

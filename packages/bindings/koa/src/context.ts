@@ -6,6 +6,8 @@ export interface KoaContextLike {
   path: string;
   querystring: string;
   headers: IncomingHttpHeaders;
+  /** Node's request: its `headersDistinct` shows a key header sent more than once. */
+  req?: { headersDistinct?: Record<string, string[] | undefined> };
   /** `body` is what a body parser (`koa-bodyparser`, `@koa/bodyparser`...) left. */
   request: { body?: unknown };
   response: { headers: OutgoingHttpHeaders };

@@ -2,6 +2,7 @@ import {
   createHttpIdempotency,
   type HttpIdempotencyOptions,
   type HttpResponse,
+  withHeaderLines,
 } from '@oncely/core';
 import { setAttempt } from './attempt.js';
 import { captureBody } from './capture.js';
@@ -28,7 +29,7 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
         method: ctx.method,
         path: ctx.path,
         query: ctx.querystring,
-        headers: ctx.headers,
+        headers: withHeaderLines(ctx.headers, ctx.req?.headersDistinct, http.settings.header),
         body: ctx.request.body,
       },
       async (attempt) => {

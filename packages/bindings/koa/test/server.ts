@@ -34,6 +34,7 @@ export async function startKoa(
       method: ctx.method,
       query: ctx.querystring,
       body: ctx.request.body,
+      headers: ctx.headers,
     });
     ctx.status = reply.status;
     for (const [name, value] of Object.entries(reply.headers)) ctx.set(name, value);

@@ -110,3 +110,21 @@ export function headerValue(headers: HttpHeaders, name: string): string | string
   if (value === undefined) return undefined;
   return typeof value === 'number' ? String(value) : value;
 }
+
+/**
+ * Node joins a request header sent more than once into one value ("a, b"); when one copy is
+ * empty the join ("a, ") trims to something that looks like a single key ("a,"). Given node's
+ * `headersDistinct`, this hands the key header over as its separate lines when there are
+ * several, so the HTTP layer refuses a key sent twice whatever the copies hold.
+ */
+export function withHeaderLines(
+  headers: HttpHeaders,
+  distinct: Record<string, string[] | undefined> | undefined,
+  name: string,
+): HttpHeaders {
+  const joined = headers[name];
+  // Only a joined value holds a comma, so most requests skip node's lazy headersDistinct.
+  if (typeof joined !== 'string' || !joined.includes(',') || !distinct) return headers;
+  const lines = distinct[name];
+  return lines && lines.length > 1 ? { ...headers, [name]: lines } : headers;
+}

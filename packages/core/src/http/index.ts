@@ -1,5 +1,5 @@
 export { BodyCollector, type BoundedRead, readBounded, toBuffer } from './body-capture.js';
-export { NOT_REPLAYED_BY_DEFAULT, replayableHeaders } from './headers.js';
+export { NOT_REPLAYED_BY_DEFAULT, replayableHeaders, withHeaderLines } from './headers.js';
 export {
   createHttpIdempotency,
   type Downstream,

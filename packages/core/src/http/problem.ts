@@ -11,6 +11,14 @@ const TITLES: Record<string, string> = {
 };
 
 /**
+ * What a client is told when the store fails. The error's own message carries the driver's
+ * (hosts and ports, database and user names, whatever a store quotes, even the key): that is
+ * for the operator, through the `store_error` event and the error, never for any client.
+ */
+const STORE_UNAVAILABLE_DETAIL =
+  'The idempotency store could not be reached, so the request was not processed. Retry later.';
+
+/**
  * An RFC 9457 problem response for an oncely error: `type` is the error's stable URI, `status`
  * its HTTP status. A 409 carries `Retry-After` from the running attempt's remaining lease and a
  * 503 from the store error, in whole seconds rounded up (at least 1).
@@ -20,7 +28,7 @@ export function problemResponse(error: OncelyError): HttpResponse {
     type: error.type,
     title: TITLES[error.code] ?? error.name,
     status: error.status,
-    detail: error.message,
+    detail: error instanceof StoreUnavailableError ? STORE_UNAVAILABLE_DETAIL : error.message,
   };
   const body = Buffer.from(JSON.stringify(problem), 'utf8');
   const headers: Record<string, string> = {

@@ -7,11 +7,13 @@ import {
   InvalidArgumentError,
   InvalidKeyError,
   MissingKeyError,
+  parseKeyHeader,
   problemResponse,
   replayableHeaders,
   requestFingerprint,
   retryAfterSeconds,
   StoreUnavailableError,
+  withHeaderLines,
 } from '../../src/index.js';
 
 const parse = (body: Uint8Array) => JSON.parse(Buffer.from(body).toString('utf8'));
@@ -62,6 +64,37 @@ describe('problemResponse (RFC 9457)', () => {
     expect(response.headers['retry-after']).toBe('4');
     const defaulted = problemResponse(new StoreUnavailableError('down'));
     expect(defaulted.headers['retry-after']).toBe('1');
+  });
+
+  it("never passes the store driver's message on to the client in a 503", () => {
+    const error = new StoreUnavailableError(
+      'The idempotency store failed to acquire: connect ECONNREFUSED 10.1.2.3:6379 (key oncely:0::k1)',
+    );
+    const body = parse(problemResponse(error).body);
+    expect(body).toMatchObject({
+      type: 'https://oncely.dev/problems/store-unavailable',
+      status: 503,
+    });
+    expect(body.detail).toMatch(/not processed/);
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|k1/);
+  });
+});
+
+describe('withHeaderLines', () => {
+  it('hands a header node joined over as its separate lines', () => {
+    const headers = { 'idempotency-key': 'a, ', other: 'x, y' };
+    const distinct = { 'idempotency-key': ['a', ''], other: ['x', 'y'] };
+    const out = withHeaderLines(headers, distinct, 'idempotency-key');
+    expect(out).toEqual({ 'idempotency-key': ['a', ''], other: 'x, y' });
+    expect(() => parseKeyHeader(out['idempotency-key'] as string[])).toThrowError(InvalidKeyError);
+  });
+
+  it('leaves a header sent once as it is, commas and all', () => {
+    const headers = { 'idempotency-key': 'a,b' };
+    expect(withHeaderLines(headers, { 'idempotency-key': ['a,b'] }, 'idempotency-key')).toBe(
+      headers,
+    );
+    expect(withHeaderLines(headers, undefined, 'idempotency-key')).toBe(headers);
   });
 });
 
