@@ -26,6 +26,8 @@ import { STORM_FULL, storm } from './scenarios/storm.js';
 import type { StoreKind } from './store-config.js';
 
 const { values } = parseArgs({
+  // `pnpm storm -- --store redis` passes the `--` on.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     store: { type: 'string', default: 'memory,redis,postgres,dynamodb' },
     scenario: { type: 'string', default: 'storm,crash,outage,slow' },

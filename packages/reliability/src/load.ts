@@ -31,9 +31,14 @@ export interface LoadReport {
   byStatus: Record<string, number>;
   /** 2xx answers that were replays (`Idempotent-Replayed: true`). */
   replays: number;
-  /** Re-sends of a key the client had seen succeed, and how many of them did not get a 2xx. */
+  /**
+   * Re-sends of a key the client had seen succeed; those answered neither 2xx nor "unavailable"
+   * (a 409 for a finished request would be a broken promise); those that failed closed (503, a
+   * network error) because the store or the machine was overloaded at that moment.
+   */
   resends: number;
   resendFailures: number;
+  resendsUnavailable: number;
   /** 409 and 503 answers without a Retry-After header. */
   missingRetryAfter: number;
   /** Answers other than 2xx, 409, 503 or a network error (each a bug), described. */
@@ -85,6 +90,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     replays: 0,
     resends: 0,
     resendFailures: 0,
+    resendsUnavailable: 0,
     missingRetryAfter: 0,
     unexpected: [],
     mismatched: [],
@@ -98,7 +104,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
 
   /** One HTTP attempt, classified. Returns the reply on a 2xx. */
-  async function attempt(key: string, amount: number): Promise<Reply | 'retry'> {
+  async function attempt(key: string, amount: number): Promise<Reply | 'retry' | 'unavailable'> {
     const target = options.targets[Math.floor(Math.random() * options.targets.length)] as string;
     const started = performance.now();
     report.attempts++;
@@ -122,7 +128,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }
       if (reply.status === 409 || reply.status === 503) {
         if (!retryAfterOk(reply)) report.missingRetryAfter++;
-        return 'retry';
+        return reply.status === 503 ? 'unavailable' : 'retry';
       }
       if (report.unexpected.length < 20) {
         report.unexpected.push(`${key}: ${reply.status} ${reply.body.toString().slice(0, 200)}`);
@@ -131,7 +137,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     } catch (error) {
       report.maxLatencyMs = Math.max(report.maxLatencyMs, performance.now() - started);
       count((error as { code?: string }).code === 'HUNG' ? 'hung' : 'network');
-      return 'retry';
+      return 'unavailable';
     }
   }
 
@@ -139,7 +145,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const giveUpAt = performance.now() + options.giveUpMs;
     for (let tries = 1; ; tries++) {
       const outcome = await attempt(key, amount);
-      if (outcome !== 'retry') break;
+      if (outcome !== 'retry' && outcome !== 'unavailable') break;
       if (performance.now() > giveUpAt) {
         report.gaveUp.push(key);
         return;
@@ -152,6 +158,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       report.resends++;
       const again = await attempt(key, amount);
       if (again === 'retry') report.resendFailures++;
+      else if (again === 'unavailable') report.resendsUnavailable++;
     }
   }
 

@@ -25,7 +25,7 @@ export interface OutageScale {
   downMs: number;
 }
 
-export const OUTAGE_CI: OutageScale = { keys: 1500, concurrency: 32, workers: 2, downMs: 2000 };
+export const OUTAGE_CI: OutageScale = { keys: 1000, concurrency: 32, workers: 2, downMs: 2000 };
 export const OUTAGE_FULL: OutageScale = { keys: 6000, concurrency: 128, workers: 4, downMs: 5000 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -78,7 +78,7 @@ export async function storm(backend: Backend, scale: StormScale): Promise<Figure
     if (report.gaveUp.length > 0) failures.push(`${report.gaveUp.length} requests never succeeded`);
     if ((report.byStatus.hung ?? 0) > 0) failures.push(`${report.byStatus.hung} attempts hung`);
     if (report.resendFailures > 0)
-      failures.push(`${report.resendFailures} re-sends of a finished key were not answered 2xx`);
+      failures.push(`${report.resendFailures} re-sends of a finished key got neither 2xx nor 503`);
     if (report.missingRetryAfter > 0)
       failures.push(`${report.missingRetryAfter} 409/503 answers without Retry-After`);
     if (verification.inProgress.length > 0 || verification.wrong.length > 0)
@@ -107,6 +107,7 @@ export async function storm(backend: Backend, scale: StormScale): Promise<Figure
         clients: scale.concurrency,
         replays: report.replays,
         resends: report.resends,
+        'resends failed closed (503)': report.resendsUnavailable,
         'final replays exact': verification.replayedExactly,
         'fenced events': fenced,
         'store errors': storeErrors,
