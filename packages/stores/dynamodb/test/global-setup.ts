@@ -1,5 +1,5 @@
+import { startDynamoDBLocal } from '@oncely/testing/dynamodb-local';
 import type { TestProject } from 'vitest/node';
-import { startDynamoDBLocal } from './dynamodb-local.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,9 +6,9 @@ import {
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { probeService, type ServiceProbe } from '@oncely/testing';
+import { LOCAL_CLIENT_CONFIG } from '@oncely/testing/dynamodb-local';
 import { inject } from 'vitest';
 import type { Item } from '../src/record.js';
-import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.js';
 
 /** Skips the file locally when DynamoDB Local could not start (no Java); fails under CI. */
 export function probeDynamoDBLocal(): Promise<ServiceProbe> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { LOCAL_CLIENT_CONFIG } from '@oncely/testing/dynamodb-local';
 import { afterAll, describe, expect, it } from 'vitest';
 import { charge, createClient, createPayments } from '../examples/quickstart.js';
-import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.js';
 import { dropTable, localEndpoint, probeDynamoDBLocal, uniqueTableName } from './helpers.js';
 
 const probe = await probeDynamoDBLocal();

@@ -3,10 +3,10 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createIdempotency, StoreUnavailableError } from '@oncely/core';
 import { freePort } from '@oncely/testing';
+import { LOCAL_CLIENT_CONFIG } from '@oncely/testing/dynamodb-local';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '../examples/quickstart.js';
 import { DynamoDBStore } from '../src/index.js';
-import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.js';
 import { countRequests } from './helpers.js';
 
 /**

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { runStoreConformance } from '@oncely/conformance';
 import { createIdempotency } from '@oncely/core';
 import { probeService } from '@oncely/testing';
+import { checkRedisBinaries, RedisCluster } from '@oncely/testing/redis-server';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { RedisStore } from '../src/index.js';
-import { checkRedisBinaries, RedisCluster } from './support/redis-server.js';
 
 const binaries = await probeService('redis-server and redis-cli', checkRedisBinaries);
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { probeService } from '@oncely/testing';
+import { checkRedisBinaries, RedisServer } from '@oncely/testing/redis-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRedisBinaries, RedisServer } from './support/redis-server.js';
 
 const binaries = await probeService('redis-server and redis-cli', checkRedisBinaries);
 

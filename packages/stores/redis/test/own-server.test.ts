@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createIdempotency } from '@oncely/core';
 import { probeService } from '@oncely/testing';
+import { checkRedisBinaries, RedisServer } from '@oncely/testing/redis-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../src/index.js';
-import { checkRedisBinaries, RedisServer } from './support/redis-server.js';
 
 const binaries = await probeService('redis-server and redis-cli', checkRedisBinaries);
 

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createIdempotency, StoreUnavailableError } from '@oncely/core';
 import { freePort, probeService } from '@oncely/testing';
+import { checkRedisBinaries, RedisServer } from '@oncely/testing/redis-server';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore } from '../src/index.js';
 import { sleep } from './support/redis.js';
-import { checkRedisBinaries, RedisServer } from './support/redis-server.js';
 
 const binaries = await probeService('redis-server and redis-cli', checkRedisBinaries);
 

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@oncely/testing';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { freePort } from '@oncely/testing';
+import { freePort } from './free-port.js';
 
 export interface RunningDynamoDBLocal {
   endpoint: string;
@@ -26,22 +26,38 @@ function jarDirectory(): string {
   return join(lib, release);
 }
 
+export interface DynamoDBLocalOptions {
+  /** Give up when it does not answer within this long. Default 60 s. */
+  timeoutMs?: number;
+  /** The loopback port; default a free one. Pass the old port to restart a server in place. */
+  port?: number;
+  /**
+   * Keep the tables in files under this directory (they survive a restart on the same
+   * directory) instead of in memory (`-inMemory`, the default: a restart starts empty).
+   */
+  dbPath?: string;
+}
+
 /**
- * Start DynamoDB Local in memory on a free loopback port, with telemetry off, and wait until
- * it answers ListTables. The package's own spawn() cannot pass -disableTelemetry, so the
- * bundled jar is run directly. Rejects (and leaves nothing running) when Java is missing or
- * the server does not come up in `timeoutMs`.
+ * Start DynamoDB Local on a loopback port, with telemetry off, and wait until it answers
+ * ListTables. The package's own spawn() cannot pass -disableTelemetry, so the bundled jar is
+ * run directly. Rejects (and leaves nothing running) when Java is missing or the server does
+ * not come up in `timeoutMs`.
  */
-export async function startDynamoDBLocal(timeoutMs = 60_000): Promise<RunningDynamoDBLocal> {
-  const port = await freePort();
+export async function startDynamoDBLocal(
+  options: DynamoDBLocalOptions = {},
+): Promise<RunningDynamoDBLocal> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const port = options.port ?? (await freePort());
   const cwd = jarDirectory();
+  const storage = options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath];
   const child = spawn(
     'java',
     [
       '-Djava.library.path=./DynamoDBLocal_lib',
       '-jar',
       'DynamoDBLocal.jar',
-      '-inMemory',
+      ...storage,
       '-sharedDb',
       '-disableTelemetry',
       '-port',
