@@ -13,6 +13,7 @@ import {
 import type { OncelyEvent, StoreOperation } from './events.js';
 import { fingerprint as fingerprintOf } from './fingerprint.js';
 import { hashKey, namespacedKey, validateKey, validateScope } from './keys.js';
+import { completeWithinLease } from './late-completion.js';
 import { LeaseKeeper } from './lease.js';
 import {
   type IdempotencyOptions,
@@ -273,8 +274,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
             await release('too-large');
             throw error;
           }
-          if (!(error instanceof StoreUnavailableError) || attempt >= COMPLETE_ATTEMPTS)
+          if (!(error instanceof StoreUnavailableError)) throw error;
+          if (attempt >= COMPLETE_ATTEMPTS) {
+            finishWithinLease(input, lease.remainingMs(), keyHash, started);
             throw error;
+          }
           await sleep(50 * attempt);
         }
       }
@@ -296,6 +300,37 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         durationMs: performance.now() - started,
       });
     return { status: 'executed', value, fence, stored: true };
+  }
+
+  /**
+   * The handler ran but its result could not be stored: tell the caller now (the store is
+   * failing) and keep trying in the background until the lease ends, so a store that comes
+   * back in time still gets the record and the retry replays instead of running again.
+   */
+  function finishWithinLease(
+    input: CompleteInput,
+    remainingMs: number,
+    keyHash: () => string,
+    started: number,
+  ): void {
+    completeWithinLease({
+      attempt: () => callStore('complete', keyHash, () => store.complete(input)),
+      remainingMs,
+      onSettled: (outcome) => {
+        if (!onEvent || outcome === 'gave-up') return;
+        if (outcome === 'refused') {
+          emit({ type: 'fenced', keyHash: keyHash(), fence: input.fence, operation: 'complete' });
+        } else {
+          emit({
+            type: 'completed',
+            keyHash: keyHash(),
+            fence: input.fence,
+            bytes: input.result.byteLength,
+            durationMs: performance.now() - started,
+          });
+        }
+      },
+    });
   }
 
   return { run, settings };

@@ -52,6 +52,11 @@ export class LeaseKeeper {
     clearTimeout(this.timer);
   }
 
+  /** Milliseconds left on the lease last secured (0 once it ended); valid after `stop` too. */
+  remainingMs(): number {
+    return this.lostReason ? 0 : Math.max(0, this.leaseEndsAt - performance.now());
+  }
+
   /** Next wake-up: the next renewal, or the end of the lease when nothing renews it. */
   private schedule(): void {
     const untilLeaseEnds = Math.max(0, this.leaseEndsAt - performance.now());

@@ -304,6 +304,57 @@ describe('run: the store failing', () => {
   });
 });
 
+describe('run: the store failing right after the handler ran', () => {
+  /** A memory store whose `complete` fails while `down` is set, counting the attempts. */
+  function flakyCompletions() {
+    const memory = new MemoryStore();
+    const state = { down: true, completeCalls: 0 };
+    const store: Store = {
+      capabilities: memory.capabilities,
+      acquire: (input) => memory.acquire(input),
+      complete: (input) => {
+        state.completeCalls++;
+        return state.down ? Promise.reject(new Error('ECONNRESET')) : memory.complete(input);
+      },
+      release: (input) => memory.release(input),
+      extend: (input) => memory.extend(input),
+      get: (key) => memory.get(key),
+      delete: (key) => memory.delete(key),
+      close: () => memory.close(),
+    };
+    return { store, state };
+  }
+
+  it('keeps completing within the lease, so a store back in time replays instead of running again', async () => {
+    const { store, state } = flakyCompletions();
+    const events: OncelyEvent[] = [];
+    const engine = createIdempotency({ store, lease: '5s', onEvent: (e) => events.push(e) });
+    let runs = 0;
+    const first = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(StoreUnavailableError);
+    state.down = false;
+    let retry = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
+    for (let i = 0; i < 40 && retry instanceof ConflictError; i++) {
+      await sleep(100);
+      retry = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
+    }
+    expect(retry).toMatchObject({ status: 'replayed', value: 1 });
+    expect(runs).toBe(1);
+    expect(events.filter((e) => e.type === 'completed')).toHaveLength(1);
+  });
+
+  it('gives up when the lease ends: after that a retry may own the key', async () => {
+    const { store, state } = flakyCompletions();
+    const engine = createIdempotency({ store, lease: 400, heartbeat: false });
+    await expect(engine.run({ key: 'k' }, () => 1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await sleep(600);
+    const callsAtLeaseEnd = state.completeCalls;
+    await sleep(500);
+    expect(state.completeCalls).toBe(callsAtLeaseEnd);
+    expect(callsAtLeaseEnd).toBeGreaterThan(3);
+  });
+});
+
 describe('events', () => {
   it('reports the lifecycle with hashed keys only', async () => {
     const events: OncelyEvent[] = [];
