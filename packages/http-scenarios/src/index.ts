@@ -7,6 +7,7 @@ export {
   STREAM_CHUNK,
   streamByte,
 } from './app.js';
+export { createAttemptProbe, PROBE_LEASE_MS } from './attempt-probe.js';
 export { type RawReply, type Reply, rawRequest, type SendOptions, send } from './client.js';
 export {
   exchange,

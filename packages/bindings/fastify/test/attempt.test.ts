@@ -1,41 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { send } from '@oncely/http-scenarios';
+import { createAttemptProbe, PROBE_LEASE_MS } from '@oncely/http-scenarios';
 import { MemoryStore } from '@oncely/memory';
 import Fastify from 'fastify';
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { idempotency, idempotencyAttempt } from '../src/index.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 it('gives the route handler its fence and signal, and a takeover a larger fence', async () => {
+  const probe = createAttemptProbe();
   const app = Fastify();
-  // A short lease without heartbeat: a handler slower than 300 ms loses its key.
-  await app.register(idempotency, { store: new MemoryStore(), lease: 300, heartbeat: false });
-  const seen: { fence: number; aborted: boolean }[] = [];
-  let calls = 0;
-  app.post('/work', async (request, reply) => {
-    const attempt = idempotencyAttempt(request);
-    if (!attempt) return reply.code(201).send({ fence: null });
-    const call = calls++;
-    if (call === 0) await sleep(600); // only the first attempt is slow
-    seen[call] = { fence: attempt.fence, aborted: attempt.signal.aborted };
-    return reply.code(201).send({ fence: attempt.fence });
+  await app.register(idempotency, {
+    store: new MemoryStore(),
+    lease: PROBE_LEASE_MS,
+    heartbeat: false,
   });
+  app.post('/work', async (request, reply) =>
+    reply.code(201).send(await probe.respond(idempotencyAttempt(request))),
+  );
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    const key = randomUUID();
-    const slow = send(`${url}/work`, { key, body: { amount: 1 } });
-    await sleep(400); // past the first attempt's lease
-    const takeover = await send(`${url}/work`, { key, body: { amount: 1 } });
-    await slow;
-    const [first, second] = seen;
-    expect(takeover.json()).toEqual({ fence: second?.fence });
-    expect(second?.fence).toBeGreaterThan(first?.fence ?? Number.POSITIVE_INFINITY);
-    expect(first?.aborted).toBe(true); // the first attempt was told it lost the key
-    expect(second?.aborted).toBe(false);
-
-    const keyless = await send(`${url}/work`, { body: { amount: 1 } });
-    expect(keyless.json()).toEqual({ fence: null });
+    await probe.check(`${url}/work`);
   } finally {
     await app.close();
   }
