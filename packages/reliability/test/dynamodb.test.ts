@@ -1,13 +1,11 @@
 import { probeService } from '@oncely/testing';
 import { type RunningDynamoDBLocal, startDynamoDBLocal } from '@oncely/testing/dynamodb-local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { type Backend, dynamodbBackend } from '../src/backends.js';
-import { formatFigures } from '../src/figures.js';
 import { dynamodbOutageRig } from '../src/outages.js';
-import { crash } from '../src/scenarios/crash.js';
-import { OUTAGE_CI, outage } from '../src/scenarios/outage.js';
-import { SLOW_CI, slow } from '../src/scenarios/slow.js';
-import { STORM_CI, storm } from '../src/scenarios/storm.js';
+import { OUTAGE_CI } from '../src/scenarios/outage.js';
+import { STORM_CI } from '../src/scenarios/storm.js';
+import { outageScenario, sharedStoreScenarios } from './scenario-tests.js';
 
 // DynamoDB Local is a JVM sharing two cores with the workers, a few hundred requests a second at
 // best (and slower with its tables on disk): CI runs it at a smaller scale than the other stores.
@@ -30,32 +28,6 @@ describe.skipIf(!dynamodb.available)('DynamoDB store on DynamoDB Local', () => {
     await local?.stop();
   });
 
-  it('storm: several workers, every key runs once, every reply to a key is the same bytes', async () => {
-    const figures = await storm(backend, STORM_DYNAMODB);
-    console.log(formatFigures(figures));
-    expect(figures.failures).toEqual([]);
-  });
-
-  it('crash: a killed owner is taken over after its lease; a paused owner is fenced', async () => {
-    const figures = await crash(backend);
-    console.log(formatFigures(figures));
-    expect(figures.failures).toEqual([]);
-  });
-
-  it('slow store: answers stay bounded by storeTimeout, nothing runs twice', async () => {
-    const figures = await slow(backend, SLOW_CI);
-    console.log(formatFigures(figures));
-    expect(figures.failures).toEqual([]);
-  });
-
-  it('outage: restarted under load (tables on disk), fails closed, resumes without an app restart', async () => {
-    const rig = await dynamodbOutageRig();
-    try {
-      const figures = await outage(rig.backend, rig.outage, OUTAGE_DYNAMODB);
-      console.log(formatFigures(figures));
-      expect(figures.failures).toEqual([]);
-    } finally {
-      await rig.teardown();
-    }
-  });
+  sharedStoreScenarios(() => backend, STORM_DYNAMODB);
+  outageScenario('restarted under load (tables on disk)', dynamodbOutageRig, OUTAGE_DYNAMODB);
 });
