@@ -6,19 +6,16 @@
  */
 import { parseArgs } from 'node:util';
 import { startDynamoDBLocal } from '@oncely/testing/dynamodb-local';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import {
   type Backend,
   dynamodbBackend,
   memoryBackend,
-  POSTGRES_URL,
   postgresBackend,
-  REDIS,
   redisBackend,
 } from './backends.js';
 import { type Figures, formatFigures } from './figures.js';
 import { dynamodbOutageRig, type OutageRig, postgresOutageRig, redisOutageRig } from './outages.js';
+import { connectPostgres, pingRedis } from './reachability.js';
 import { crash } from './scenarios/crash.js';
 import { OUTAGE_FULL, outage } from './scenarios/outage.js';
 import { SLOW_FULL, slow } from './scenarios/slow.js';
@@ -38,28 +35,8 @@ const scenarios = new Set((values.scenario as string).split(','));
 
 async function reachable(kind: StoreKind): Promise<string | undefined> {
   try {
-    if (kind === 'redis') {
-      const client = new Redis({
-        ...REDIS,
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-      } finally {
-        client.disconnect();
-      }
-    } else if (kind === 'postgres') {
-      const client = new pg.Client({
-        connectionString: POSTGRES_URL,
-        connectionTimeoutMillis: 2000,
-      });
-      await client.connect();
-      await client.end();
-    }
+    if (kind === 'redis') await pingRedis();
+    else if (kind === 'postgres') await connectPostgres();
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -1,26 +1,12 @@
 import { probeService } from '@oncely/testing';
 import { checkRedisBinaries } from '@oncely/testing/redis-server';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type Backend, REDIS, redisBackend } from '../src/backends.js';
+import { type Backend, redisBackend } from '../src/backends.js';
 import { redisOutageRig } from '../src/outages.js';
+import { pingRedis } from '../src/reachability.js';
 import { outageScenario, sharedStoreScenarios } from './scenario-tests.js';
 
-const redis = await probeService('Redis at 127.0.0.1:6379', async () => {
-  const client = new Redis({
-    ...REDIS,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-  } finally {
-    client.disconnect();
-  }
-});
+const redis = await probeService('Redis at 127.0.0.1:6379', pingRedis);
 const binaries = await probeService('redis-server (to start one of our own)', checkRedisBinaries);
 
 describe.skipIf(!redis.available)('Redis store, shared server at 6379', () => {

@@ -1,6 +1,7 @@
 import { hashKey, namespacedKey, type StoreRecord } from '@oncely/core';
 import type { Backend } from '../backends.js';
 import type { LedgerSummary } from '../ledger.js';
+import type { LoadReport } from '../load.js';
 import { openStore } from '../store-config.js';
 import { ENGINE_PREFIX, type WorkerMessage } from '../worker-config.js';
 
@@ -102,4 +103,43 @@ export function classifyDuplicates(
     (explained ? check.afterUnstoredCompletion : check.unexplained).push(key);
   }
   return check;
+}
+
+/**
+ * What a scenario that takes the store away demands of the answers: some requests failed
+ * closed with 503, every 409/503 carried Retry-After, no other status, none hung, and every
+ * request succeeded in the end.
+ */
+export function failClosedFailures(report: LoadReport): string[] {
+  const failures: string[] = [];
+  if ((report.byStatus['503'] ?? 0) === 0) failures.push('no request failed closed with 503');
+  if (report.missingRetryAfter > 0)
+    failures.push(`${report.missingRetryAfter} 409/503 answers without Retry-After`);
+  if (report.unexpected.length > 0)
+    failures.push(`unexpected answers: ${report.unexpected.join('; ')}`);
+  if ((report.byStatus.hung ?? 0) > 0) failures.push(`${report.byStatus.hung} attempts hung`);
+  if (report.gaveUp.length > 0) failures.push(`${report.gaveUp.length} requests never succeeded`);
+  return failures;
+}
+
+/**
+ * Second runs and byte differences. A key whose first run could not store its result (the
+ * store failed after the handler ran) may run again once its lease lapses: documented,
+ * counted, and its client saw the first run's answer, so its bytes differ too. Any other
+ * second run or byte difference fails.
+ */
+export function duplicateFailures(
+  executed: LedgerSummary,
+  messages: readonly WorkerMessage[],
+  report: LoadReport,
+): { failures: string[]; duplicates: DuplicateCheck } {
+  const failures: string[] = [];
+  const duplicates = classifyDuplicates(executed, messages);
+  const rerun = new Set(duplicates.afterUnstoredCompletion);
+  const mismatched = report.mismatched.filter((key) => !rerun.has(key));
+  if (mismatched.length > 0)
+    failures.push(`different bytes for one key: ${mismatched.slice(0, 5).join(', ')}`);
+  if (duplicates.unexplained.length > 0)
+    failures.push(`handlers ran twice for ${duplicates.unexplained.slice(0, 5).join(', ')}`);
+  return { failures, duplicates };
 }

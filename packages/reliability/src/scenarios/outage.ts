@@ -6,7 +6,13 @@ import { postOrder } from '../http-client.js';
 import { createLedger, readLedger } from '../ledger.js';
 import { runLoad, verifyReplays } from '../load.js';
 import { startWorkers, stopWorkers, type WorkerProcess } from '../worker-process.js';
-import { checkRecords, classifyDuplicates, keyHashOf, reported } from './checks.js';
+import {
+  checkRecords,
+  duplicateFailures,
+  failClosedFailures,
+  keyHashOf,
+  reported,
+} from './checks.js';
 
 /** How the store goes away and comes back. */
 export interface Outage {
@@ -106,26 +112,13 @@ export async function outage(backend: Backend, cut: Outage, scale: OutageScale):
       failures.push('a worker process died or was replaced');
     if (after.some((reply) => reply.status !== 201))
       failures.push(`after the outage a new key got ${after.map((r) => r.status).join(', ')}`);
-    if ((report.byStatus['503'] ?? 0) === 0) failures.push('no request failed closed with 503');
-    if (report.missingRetryAfter > 0)
-      failures.push(`${report.missingRetryAfter} 409/503 answers without Retry-After`);
-    if (report.unexpected.length > 0)
-      failures.push(`unexpected answers: ${report.unexpected.join('; ')}`);
-    if ((report.byStatus.hung ?? 0) > 0) failures.push(`${report.byStatus.hung} attempts hung`);
-    if (report.gaveUp.length > 0) failures.push(`${report.gaveUp.length} requests never succeeded`);
-    // A key whose first run could not store its result (the store failed after the handler ran)
-    // is run again once its lease lapses: documented, counted, and its client saw the first
-    // run's answer, so its bytes differ too. Any other second run or byte difference fails.
-    const duplicates = classifyDuplicates(
+    failures.push(...failClosedFailures(report));
+    const { failures: duplicateProblems, duplicates } = duplicateFailures(
       executed,
       workers.flatMap((worker) => worker.messages),
+      report,
     );
-    const rerun = new Set(duplicates.afterUnstoredCompletion);
-    const mismatched = report.mismatched.filter((key) => !rerun.has(key));
-    if (mismatched.length > 0)
-      failures.push(`different bytes for one key: ${mismatched.slice(0, 5).join(', ')}`);
-    if (duplicates.unexplained.length > 0)
-      failures.push(`handlers ran twice for ${duplicates.unexplained.slice(0, 5).join(', ')}`);
+    failures.push(...duplicateProblems);
     if (records.unrecorded.length > 0)
       failures.push(`handlers ran without a record: ${records.unrecorded.slice(0, 5).join(', ')}`);
     if (lost.length > 0)

@@ -6,7 +6,7 @@ import { createLedger, readLedger } from '../ledger.js';
 import { runLoad } from '../load.js';
 import { TcpProxy } from '../tcp-proxy.js';
 import { startWorkers, stopWorkers, type WorkerProcess } from '../worker-process.js';
-import { checkRecords, classifyDuplicates } from './checks.js';
+import { checkRecords, duplicateFailures, failClosedFailures } from './checks.js';
 
 export interface SlowScale {
   keys: number;
@@ -99,30 +99,17 @@ export async function slow(backend: Backend, scale: SlowScale): Promise<Figures>
     const failures: string[] = [];
     if (!slowPhaseCovered || !stalledPhaseCovered)
       failures.push(`the load finished in the ${phase} phase; raise the requests`);
-    if ((report.byStatus.hung ?? 0) > 0) failures.push(`${report.byStatus.hung} attempts hung`);
     if (report.maxLatencyMs > ANSWER_BOUND_MS)
       failures.push(
         `an answer took ${Math.round(report.maxLatencyMs)} ms (bound ${ANSWER_BOUND_MS})`,
       );
-    if ((report.byStatus['503'] ?? 0) === 0) failures.push('no request failed closed with 503');
-    if (report.missingRetryAfter > 0)
-      failures.push(`${report.missingRetryAfter} 409/503 answers without Retry-After`);
-    if (report.unexpected.length > 0)
-      failures.push(`unexpected answers: ${report.unexpected.join('; ')}`);
-    if (report.gaveUp.length > 0) failures.push(`${report.gaveUp.length} requests never succeeded`);
-    // A key whose first run could not store its result (the store failed after the handler ran)
-    // is run again once its lease lapses: documented, counted, and its client saw the first
-    // run's answer, so its bytes differ too. Any other second run or byte difference fails.
-    const duplicates = classifyDuplicates(
+    failures.push(...failClosedFailures(report));
+    const { failures: duplicateProblems, duplicates } = duplicateFailures(
       executed,
       workers.flatMap((worker) => worker.messages),
+      report,
     );
-    const rerun = new Set(duplicates.afterUnstoredCompletion);
-    const mismatched = report.mismatched.filter((key) => !rerun.has(key));
-    if (mismatched.length > 0)
-      failures.push(`different bytes for one key: ${mismatched.slice(0, 5).join(', ')}`);
-    if (duplicates.unexplained.length > 0)
-      failures.push(`handlers ran twice for ${duplicates.unexplained.slice(0, 5).join(', ')}`);
+    failures.push(...duplicateProblems);
     if (executed.byKey.size !== scale.keys)
       failures.push(`${executed.byKey.size} of ${scale.keys} keys ran`);
     if (records.unrecorded.length > 0)
