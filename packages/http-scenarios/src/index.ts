@@ -16,6 +16,7 @@ export {
   type RawAnswer,
   type RawExchange,
 } from './raw-http.js';
+export { expectReadmeChargeExample } from './readme-example.js';
 export {
   type HttpScenarioTarget,
   runHttpScenarios,

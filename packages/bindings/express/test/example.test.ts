@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { send } from '@oncely/http-scenarios';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectReadmeChargeExample } from '@oncely/http-scenarios';
+import { afterAll, beforeAll, it } from 'vitest';
 import { app, charges } from '../examples/app.js';
 
 let url: string;
@@ -15,14 +15,5 @@ beforeAll(async () => {
 afterAll(() => close());
 
 it('the README example charges once and replays the retry', async () => {
-  const first = await send(`${url}/charges`, { key: 'charge-1', body: { amount: 1200 } });
-  const retry = await send(`${url}/charges`, { key: 'charge-1', body: { amount: 1200 } });
-  expect(first.status).toBe(201);
-  expect(retry.status).toBe(201);
-  expect(retry.headers.get('idempotent-replayed')).toBe('true');
-  expect(retry.json()).toEqual({ id: 'ch_1', amount: 1200 });
-  expect(charges).toHaveLength(1);
-  const missing = await send(`${url}/charges`, { body: { amount: 1200 } });
-  expect(missing.status).toBe(400);
-  expect(charges).toHaveLength(1);
+  await expectReadmeChargeExample(url, charges);
 });
