@@ -9,7 +9,7 @@ import {
 } from '../assertions.js';
 import { labelledBytes } from '../bytes.js';
 import type { CheckContext } from '../context.js';
-import { acquireOwner, type CheckGroup, owned } from './check.js';
+import { acquireOwner, type CheckGroup, completeAsOwner } from './check.js';
 
 /**
  * Fires one acquire per entry of `stores` at `key` all at once (no await in between) and
@@ -158,11 +158,7 @@ export const acquireChecks: CheckGroup = {
     async run(context) {
       const owner = await acquireOwner(context, context.key());
       const result = labelledBytes('mismatch');
-      assert.equal(
-        await context.store.complete({ ...owned(owner), result, ttlMs: context.longMs }),
-        true,
-        'the owner completes',
-      );
+      await completeAsOwner(context, owner, result);
       const reply = await context.store.acquire({
         key: owner.key,
         fingerprint: context.fingerprint(),

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import type { Store, StoreCapabilities } from '@oncely/core';
-import { assertWon } from '../assertions.js';
+import { assertCompleted, assertWon } from '../assertions.js';
 import type { CheckName } from '../check-names.js';
 import type { CheckContext } from '../context.js';
 
@@ -53,4 +54,32 @@ export async function acquireOwner(
 /** The owner identity that `complete`, `release` and `extend` take. */
 export function owned(owner: Owner): { key: string; token: string; fence: number } {
   return { key: owner.key, token: owner.token, fence: owner.fence };
+}
+
+/** The owner stores `result` for a long TTL; the store must accept it. */
+export async function completeAsOwner(
+  context: CheckContext,
+  owner: Owner,
+  result: Uint8Array,
+  what = 'the owner completes',
+): Promise<void> {
+  assert.equal(
+    await context.store.complete({ ...owned(owner), result, ttlMs: context.longMs }),
+    true,
+    what,
+  );
+}
+
+/** Read the key back: it must be the owner's completed record holding exactly `result`. */
+export async function expectOwnerCompleted(
+  context: CheckContext,
+  owner: Owner,
+  result: Uint8Array,
+  what: string,
+): Promise<void> {
+  assertCompleted(
+    await context.store.get(owner.key),
+    { fingerprint: owner.fingerprint, fence: owner.fence, result },
+    what,
+  );
 }

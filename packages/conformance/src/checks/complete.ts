@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { assertCompleted, assertLost } from '../assertions.js';
 import { labelledBytes } from '../bytes.js';
-import { acquireOwner, type CheckGroup, owned } from './check.js';
+import {
+  acquireOwner,
+  type CheckGroup,
+  completeAsOwner,
+  expectOwnerCompleted,
+  owned,
+} from './check.js';
 
 export const completeChecks: CheckGroup = {
   'complete: a later acquire gets the completed record with the exact bytes': {
@@ -38,11 +44,7 @@ export const completeChecks: CheckGroup = {
         true,
         'repeating complete (e.g. a retry after a lost reply) must be safe and return true',
       );
-      assertCompleted(
-        await context.store.get(owner.key),
-        { fingerprint: owner.fingerprint, fence: owner.fence, result },
-        'get after the repeated complete',
-      );
+      await expectOwnerCompleted(context, owner, result, 'get after the repeated complete');
     },
   },
 
@@ -51,16 +53,13 @@ export const completeChecks: CheckGroup = {
       const owner = await acquireOwner(context, context.key(), { leaseMs: context.unitMs });
       await context.sleepUnits(2);
       const result = labelledBytes('late');
-      assert.equal(
-        await context.store.complete({ ...owned(owner), result, ttlMs: context.longMs }),
-        true,
+      await completeAsOwner(
+        context,
+        owner,
+        result,
         'an owner whose lease lapsed still owns the key until someone takes it over',
       );
-      assertCompleted(
-        await context.store.get(owner.key),
-        { fingerprint: owner.fingerprint, fence: owner.fence, result },
-        'get after the late complete',
-      );
+      await expectOwnerCompleted(context, owner, result, 'get after the late complete');
     },
   },
 };

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { assertCompleted, assertInProgress, assertLost, assertWon } from '../assertions.js';
+import { assertInProgress, assertLost, assertWon } from '../assertions.js';
 import { labelledBytes } from '../bytes.js';
 import type { CheckContext } from '../context.js';
-import { acquireOwner, type CheckGroup, type Owner, owned } from './check.js';
+import {
+  acquireOwner,
+  type CheckGroup,
+  completeAsOwner,
+  expectOwnerCompleted,
+  type Owner,
+  owned,
+} from './check.js';
 
 /**
  * A stale owner and the owner that took the key over from it: the first held a one-unit
@@ -32,16 +39,8 @@ async function assertCurrentOwnerIntact(context: CheckContext, current: Owner): 
     "the new owner's record after the stale owner's call",
   );
   const result = labelledBytes('current owner');
-  assert.equal(
-    await context.store.complete({ ...owned(current), result, ttlMs: context.longMs }),
-    true,
-    'the new owner can still complete',
-  );
-  assertCompleted(
-    await context.store.get(current.key),
-    { fingerprint: current.fingerprint, fence: current.fence, result },
-    "the new owner's result",
-  );
+  await completeAsOwner(context, current, result, 'the new owner can still complete');
+  await expectOwnerCompleted(context, current, result, "the new owner's result");
 }
 
 export const leaseChecks: CheckGroup = {
@@ -169,21 +168,13 @@ export const leaseChecks: CheckGroup = {
     async run(context) {
       const owner = await acquireOwner(context, context.key());
       const result = labelledBytes('extend completed');
-      assert.equal(
-        await context.store.complete({ ...owned(owner), result, ttlMs: context.longMs }),
-        true,
-        'the owner completes',
-      );
+      await completeAsOwner(context, owner, result);
       assert.equal(
         await context.store.extend({ ...owned(owner), leaseMs: context.longMs }),
         false,
         'extend on a completed record must return false',
       );
-      assertCompleted(
-        await context.store.get(owner.key),
-        { fingerprint: owner.fingerprint, fence: owner.fence, result },
-        'the record stays completed',
-      );
+      await expectOwnerCompleted(context, owner, result, 'the record stays completed');
     },
   },
 };

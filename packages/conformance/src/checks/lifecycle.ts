@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { assertCompleted, assertInProgress, assertWon, describe } from '../assertions.js';
+import { assertInProgress, assertWon, describe } from '../assertions.js';
 import { labelledBytes } from '../bytes.js';
 import type { CheckContext } from '../context.js';
-import { acquireOwner, type CheckGroup, type Owner, owned } from './check.js';
+import {
+  acquireOwner,
+  type CheckGroup,
+  completeAsOwner,
+  expectOwnerCompleted,
+  type Owner,
+  owned,
+} from './check.js';
 
 /**
  * Both records have expired: get returns undefined for the first, and an acquire with another
@@ -75,21 +82,13 @@ export const lifecycleChecks: CheckGroup = {
     async run(context) {
       const owner = await acquireOwner(context, context.key());
       const result = labelledBytes('release completed');
-      assert.equal(
-        await context.store.complete({ ...owned(owner), result, ttlMs: context.longMs }),
-        true,
-        'the owner completes',
-      );
+      await completeAsOwner(context, owner, result);
       assert.equal(
         await context.store.release(owned(owner)),
         false,
         'release on a completed record must return false',
       );
-      assertCompleted(
-        await context.store.get(owner.key),
-        { fingerprint: owner.fingerprint, fence: owner.fence, result },
-        'the record stays completed',
-      );
+      await expectOwnerCompleted(context, owner, result, 'the record stays completed');
     },
   },
 
