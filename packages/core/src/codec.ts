@@ -218,8 +218,10 @@ export const defaultCodec: ResultCodec = {
           const end = start + (tagged.l as number);
           if (end > bytes.byteLength)
             throw new ResultEncodingError('result', 'the stored bytes are truncated');
-          // Copy so the caller owns its bytes and never aliases the store's buffer.
-          const copy = bytes.slice(start, end);
+          // Copy so the caller owns its bytes and never aliases the store's buffer. Stores may
+          // hand over a Buffer, whose slice() is a view and makes Buffers: copy explicitly.
+          const copy = new Uint8Array(end - start);
+          copy.set(bytes.subarray(start, end));
           return tagged.$ === 'B'
             ? Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength)
             : copy;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ResultCodec } from './codec.js';
 import { Deadlines } from './deadlines.js';
 import type { Duration } from './duration.js';
 import {
@@ -20,6 +21,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
   resolveWait,
+  validateCodec,
 } from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, CompleteInput, StoreRecord } from './store.js';
@@ -53,6 +55,12 @@ export interface RunOptions<T> {
    * whether repeating it is safe; an error it throws reaches the caller of `run` unchanged.
    */
   complete?: (input: CompleteInput) => Promise<boolean>;
+  /**
+   * How this call's result becomes bytes and back, instead of the engine's `codec`: for a
+   * result with a fixed shape that a dedicated format stores faster (the HTTP layer's
+   * responses). Records written with one codec are read back with the same one.
+   */
+  codec?: ResultCodec;
 }
 
 export interface RunContext {
@@ -84,7 +92,7 @@ const EMPTY_FINGERPRINT = 'none';
 
 export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const settings = resolveOptions(options);
-  const { store, codec, onEvent } = settings;
+  const { store, onEvent } = settings;
 
   const emit = (event: OncelyEvent): void => {
     if (!onEvent) return;
@@ -139,6 +147,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     if (runOptions.complete !== undefined && typeof runOptions.complete !== 'function') {
       throw new InvalidArgumentError('complete', 'expected a function');
     }
+    const codec = runOptions.codec === undefined ? settings.codec : validateCodec(runOptions.codec);
     let cachedHash: string | undefined;
     const keyHash = (): string => {
       cachedHash ??= hashKey(storeKey);
@@ -160,7 +169,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       );
       if (attempt.acquired) {
         if (onEvent) emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
-        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions);
+        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions, codec);
       }
       const record: StoreRecord = attempt.record;
       if (record.fingerprint !== print) {
@@ -190,6 +199,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     keyHash: () => string,
     handler: (context: RunContext) => T | Promise<T>,
     runOptions: RunOptions<T>,
+    codec: ResultCodec,
   ): Promise<RunOutcome<T>> {
     const { shouldStore, complete } = runOptions;
     const started = performance.now();

@@ -9,8 +9,15 @@ import { InvalidArgumentError } from './errors.js';
  * Infinity, bigint, functions, symbols, cycles, class instances) are refused.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set());
+  return write(value);
 }
+
+/**
+ * Objects and arrays are tracked for cycles only below this depth: a cycle recurses forever,
+ * so it always gets here and is caught on its next turn, while the shallow values requests
+ * carry skip the bookkeeping.
+ */
+const TRACK_CYCLES_FROM_DEPTH = 32;
 
 /**
  * Where in the request a bad value sits. Paths are built only when one is refused: building
@@ -21,9 +28,9 @@ class Refusal {
   constructor(readonly reason: string) {}
 }
 
-function write(value: unknown, seen: Set<object>): string {
+function write(value: unknown): string {
   try {
-    return writeValue(value, seen);
+    return writeValue(value, 0, undefined);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     throw new InvalidArgumentError(`request${error.path.reverse().join('')}`, error.reason);
@@ -31,9 +38,14 @@ function write(value: unknown, seen: Set<object>): string {
 }
 
 /** Write a child value, adding its place to the path of a refusal on the way out. */
-function writeChild(value: unknown, seen: Set<object>, segment: string | number): string {
+function writeChild(
+  value: unknown,
+  depth: number,
+  seen: Set<object> | undefined,
+  segment: string | number,
+): string {
   try {
-    return writeValue(value, seen);
+    return writeValue(value, depth, seen);
   } catch (error) {
     if (error instanceof Refusal)
       error.path.push(typeof segment === 'number' ? `[${segment}]` : `.${segment}`);
@@ -41,7 +53,7 @@ function writeChild(value: unknown, seen: Set<object>, segment: string | number)
   }
 }
 
-function writeValue(value: unknown, seen: Set<object>): string {
+function writeValue(value: unknown, depth: number, seen: Set<object> | undefined): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -60,15 +72,18 @@ function writeValue(value: unknown, seen: Set<object>): string {
   if (object instanceof Uint8Array) {
     return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
   }
-  if (seen.has(object)) throw new Refusal('is circular');
-  seen.add(object);
+  if (depth >= TRACK_CYCLES_FROM_DEPTH) {
+    seen ??= new Set();
+    if (seen.has(object)) throw new Refusal('is circular');
+    seen.add(object);
+  }
   let out: string;
   if (Array.isArray(object)) {
     out = '[';
     for (let i = 0; i < object.length; i++) {
       const item = object[i];
       if (i > 0) out += ',';
-      out += item === undefined ? 'null' : writeChild(item, seen, i);
+      out += item === undefined ? 'null' : writeChild(item, depth + 1, seen, i);
     }
     out += ']';
   } else if (object instanceof Date) {
@@ -83,16 +98,25 @@ function writeValue(value: unknown, seen: Set<object>): string {
     const record = object as Record<string, unknown>;
     out = '{';
     let first = true;
-    for (const key of Object.keys(record).sort()) {
+    for (const key of sortedKeys(record)) {
       const item = record[key];
       if (item === undefined) continue;
-      out += `${first ? '' : ','}${JSON.stringify(key)}:${writeChild(item, seen, key)}`;
+      out += `${first ? '' : ','}${JSON.stringify(key)}:${writeChild(item, depth + 1, seen, key)}`;
       first = false;
     }
     out += '}';
   }
-  seen.delete(object);
+  seen?.delete(object);
   return out;
+}
+
+/** Keys in UTF-16 code unit order; most objects already are, and sorting allocates. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string;

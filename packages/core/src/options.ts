@@ -118,10 +118,7 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
   const prefix = options.prefix ?? 'oncely:';
   if (typeof prefix !== 'string') throw new InvalidArgumentError('prefix', 'expected a string');
   const storeTimeoutMs = parseDuration(options.storeTimeout ?? '5s', 'storeTimeout');
-  const codec = options.codec ?? defaultCodec;
-  if (typeof codec?.encode !== 'function' || typeof codec?.decode !== 'function') {
-    throw new InvalidArgumentError('codec', 'expected { encode(value), decode(bytes) }');
-  }
+  const codec = validateCodec(options.codec ?? defaultCodec);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new InvalidArgumentError('onEvent', 'expected a function');
   }
@@ -136,4 +133,13 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
     codec,
     onEvent: options.onEvent,
   };
+}
+
+/** A codec given in the options or for one call: it must encode and decode. */
+export function validateCodec(codec: unknown): ResultCodec {
+  const candidate = codec as Partial<ResultCodec> | null | undefined;
+  if (typeof candidate?.encode !== 'function' || typeof candidate?.decode !== 'function') {
+    throw new InvalidArgumentError('codec', 'expected { encode(value), decode(bytes) }');
+  }
+  return candidate as ResultCodec;
 }

@@ -57,6 +57,15 @@ describe('defaultCodec', () => {
     expect(decoded.big).toEqual(big);
   });
 
+  it('gives back the same kind and a copy when the store hands over a Buffer (Redis, memory)', () => {
+    const encoded = Buffer.from(defaultCodec.encode({ raw: new Uint8Array([0, 255]) }));
+    const decoded = defaultCodec.decode(encoded) as { raw: Uint8Array };
+    expect(Buffer.isBuffer(decoded.raw)).toBe(false);
+    expect(decoded.raw).toEqual(new Uint8Array([0, 255]));
+    decoded.raw[0] = 9;
+    expect((defaultCodec.decode(encoded) as { raw: Uint8Array }).raw[0]).toBe(0);
+  });
+
   it('keeps objects that use the codec tag key, and __proto__ as a plain field', () => {
     const tricky = JSON.parse('{"$":"d","v":1,"__proto__":{"polluted":true}}');
     const decoded = roundTrip({ tricky }) as { tricky: Record<string, unknown> };

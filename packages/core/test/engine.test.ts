@@ -6,8 +6,10 @@ import {
   InvalidArgumentError,
   InvalidKeyError,
   MissingKeyError,
+  namespacedKey,
   type OncelyEvent,
   OwnershipLostError,
+  type ResultCodec,
   ResultEncodingError,
   ResultTooLargeError,
   type Store,
@@ -120,6 +122,27 @@ describe('run: failures release the key', () => {
       status: 'executed',
       value: 201,
     });
+  });
+
+  it('uses a codec given for one call to store and to replay that call', async () => {
+    const store = new MemoryStore();
+    const engine = createIdempotency({ store });
+    // Stores the text as it is, so the record shows which codec wrote it.
+    const text: ResultCodec = {
+      encode: (value) => Buffer.from(String(value)),
+      decode: (bytes) => Buffer.from(bytes).toString(),
+    };
+    const first = await engine.run({ key: 'plain', codec: text }, () => 'hello');
+    const again = await engine.run({ key: 'plain', codec: text }, () => 'other');
+    expect(first).toMatchObject({ status: 'executed', value: 'hello' });
+    expect(again).toMatchObject({ status: 'replayed', value: 'hello' });
+    const record = await store.get(namespacedKey('oncely:', '', 'plain'));
+    if (record?.state !== 'completed') throw new Error('expected a completed record');
+    expect(Buffer.from(record.result).toString()).toBe('hello');
+    const refused = engine.run({ key: 'bad', codec: {} as ResultCodec }, () => 'x');
+    await expect(refused).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(refused).rejects.toMatchObject({ field: 'codec' });
+    expect(await store.get(namespacedKey('oncely:', '', 'bad'))).toBeUndefined();
   });
 
   it('a result the codec refuses is an error and releases the key', async () => {

@@ -8,6 +8,7 @@ import {
   type HttpResponse,
   InvalidArgumentError,
   type RunContext,
+  toBuffer,
 } from '@oncely/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -34,10 +35,14 @@ interface Pending {
   resolve: (response: CapturedResponse) => void;
   reject: (error: Error) => void;
   captured: boolean;
+  reply: FastifyReply;
 }
 
-const pendingByRequest = new WeakMap<FastifyRequest, Pending>();
-const attemptByRequest = new WeakMap<FastifyRequest, RunContext>();
+// Per-request state lives in symbol slots (the attempt on the request, the rest on the raw
+// response), not in WeakMaps: this runs on every request, and weak tables cost the GC more.
+const kPending = Symbol('oncely.pending');
+const kAttempt = Symbol('oncely.attempt');
+type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext };
 
 /**
  * The attempt a route handler runs under, when its request owns an idempotency key: `fence`
@@ -46,7 +51,21 @@ const attemptByRequest = new WeakMap<FastifyRequest, RunContext>();
  * the handler runs without a key (route or method not covered, no key sent).
  */
 export function idempotencyAttempt(request: FastifyRequest): RunContext | undefined {
-  return attemptByRequest.get(request);
+  return (request as FastifyRequest & Slots)[kAttempt];
+}
+
+/**
+ * A client that disconnects does not cancel the operation: onSend still hands over what the
+ * handler sent, and it is stored for the retry (releasing the key here would let the retry run
+ * the handler a second time while it still runs). Only a hijacked reply never reaches onSend:
+ * there is nothing to store, so the key is released when it closes. One shared listener, with
+ * the request's state in a slot of the raw response, so no closure is made per request.
+ */
+function onRawClose(this: Slots): void {
+  const pending = this[kPending];
+  if (pending && !pending.captured && pending.reply.sent) {
+    pending.reject(new Error('The reply was hijacked; nothing to store.'));
+  }
 }
 
 function routeFlag(request: FastifyRequest): boolean | undefined {
@@ -56,7 +75,7 @@ function routeFlag(request: FastifyRequest): boolean | undefined {
 }
 
 function sendNow(reply: FastifyReply, response: HttpResponse): void {
-  reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
+  reply.code(response.status).headers(response.headers).send(toBuffer(response.body));
 }
 
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
@@ -79,19 +98,11 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
     let entered = false;
     const decision = http.handle(toHttpRequest(request, http.settings.header), (attempt) => {
       entered = true;
-      attemptByRequest.set(request, attempt);
+      (request as FastifyRequest & Slots)[kAttempt] = attempt;
       return new Promise<CapturedResponse>((resolve, reject) => {
-        const pending: Pending = { decision, resolve, reject, captured: false };
-        pendingByRequest.set(request, pending);
-        // A client that disconnects does not cancel the operation: onSend still hands over what
-        // the handler sent, and it is stored for the retry (releasing the key here would let the
-        // retry run the handler a second time while it still runs). Only a hijacked reply never
-        // reaches onSend: there is nothing to store, so the key is released when it closes.
-        reply.raw.once('close', () => {
-          if (!pending.captured && reply.sent) {
-            reject(new Error('The reply was hijacked; nothing to store.'));
-          }
-        });
+        const pending: Pending = { decision, resolve, reject, captured: false, reply };
+        (reply.raw as unknown as Slots)[kPending] = pending;
+        reply.raw.on('close', onRawClose);
         next();
       });
     });
@@ -107,24 +118,15 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
     );
   });
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    const pending = pendingByRequest.get(request);
-    if (!pending || pending.captured) return payload;
+  // A callback hook, not an async one: every response passes here, most with nothing to do.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const pending = (reply.raw as unknown as Slots)[kPending];
+    if (!pending || pending.captured) return done(null, payload);
     pending.captured = true;
-    const read = await capturePayload(payload, http.settings.maxBodyBytes);
-    pending.resolve({
-      status: reply.statusCode,
-      headers: reply.getHeaders() as HttpHeaders,
-      body: read.body,
-      complete: read.complete,
-    });
-    const outcome = await pending.decision;
-    if (outcome.action !== 'send') return read.complete ? Buffer.from(read.body) : read.payload;
-    // The live response's headers are on the reply already (re-adding would double Set-Cookie).
-    if (outcome.source !== 'live') {
-      reply.code(outcome.response.status).headers(outcome.response.headers);
-    }
-    return Buffer.from(outcome.response.body);
+    handOver(pending, reply, payload, http.settings.maxBodyBytes).then(
+      (sent) => done(null, sent),
+      (error: Error) => done(error),
+    );
   });
 
   done();
@@ -132,3 +134,26 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
 
 /** Idempotency keys for Fastify 4 and 5: register it before the routes it protects. */
 export const idempotency = fp(plugin, { name: '@oncely/fastify', fastify: '4.x || 5.x' });
+
+/** Give the handler's response to the waiting `handle`, then answer what it decided to send. */
+async function handOver(
+  pending: Pending,
+  reply: FastifyReply,
+  payload: unknown,
+  maxBodyBytes: number,
+): Promise<unknown> {
+  const read = await capturePayload(payload, maxBodyBytes);
+  pending.resolve({
+    status: reply.statusCode,
+    headers: reply.getHeaders() as HttpHeaders,
+    body: read.body,
+    complete: read.complete,
+  });
+  const outcome = await pending.decision;
+  if (outcome.action !== 'send') return read.complete ? toBuffer(read.body) : read.payload;
+  // The live response's headers are on the reply already (re-adding would double Set-Cookie).
+  if (outcome.source !== 'live') {
+    reply.code(outcome.response.status).headers(outcome.response.headers);
+  }
+  return toBuffer(outcome.response.body);
+}

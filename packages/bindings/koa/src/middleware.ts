@@ -2,6 +2,7 @@ import {
   createHttpIdempotency,
   type HttpIdempotencyOptions,
   type HttpResponse,
+  toBuffer,
   withHeaderLines,
 } from '@oncely/core';
 import { setAttempt } from './attempt.js';
@@ -46,7 +47,7 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
 
 function respond(ctx: KoaContextLike, response: HttpResponse, live: boolean): void {
   // Body first: Koa then keeps an explicit status and drops the body of a 204/304.
-  ctx.body = Buffer.from(response.body);
+  ctx.body = toBuffer(response.body);
   ctx.status = response.status;
   if (live) return; // its headers are on the response already
   for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);

@@ -59,11 +59,24 @@ export function resolveReplayHeaders(names: unknown): ReadonlySet<string> {
 /** Header values as lists of strings, names in lower case; absent values dropped. */
 export function normalizeHeaders(headers: HttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
   }
   return out;
+}
+
+const NOT_REPLAYED = new Set(NOT_REPLAYED_BY_DEFAULT);
+
+/** Names a response's own `Connection` header lists: they belong to that connection only. */
+function connectionScoped(connection: string | string[] | undefined): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  const names = new Set<string>();
+  for (const value of Array.isArray(connection) ? connection : [connection]) {
+    for (const token of value.split(',')) names.add(token.trim().toLowerCase());
+  }
+  return names;
 }
 
 /**
@@ -74,18 +87,15 @@ export function replayableHeaders(
   headers: Record<string, string | string[]>,
   allowed: ReadonlySet<string>,
 ): [string, string][] {
-  const connectionScoped = new Set<string>();
-  const connection = headers.connection;
-  for (const value of Array.isArray(connection) ? connection : connection ? [connection] : []) {
-    for (const token of value.split(',')) connectionScoped.add(token.trim().toLowerCase());
-  }
+  const scoped = connectionScoped(headers.connection);
   const pairs: [string, string][] = [];
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name] as string | string[];
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || connectionScoped.has(lower))
-      continue;
-    if (NOT_REPLAYED_BY_DEFAULT.includes(lower) && !allowed.has(lower)) continue;
-    for (const item of Array.isArray(value) ? value : [value]) pairs.push([lower, item]);
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || scoped?.has(lower)) continue;
+    if (NOT_REPLAYED.has(lower) && !allowed.has(lower)) continue;
+    if (Array.isArray(value)) for (const item of value) pairs.push([lower, item]);
+    else pairs.push([lower, value]);
   }
   return pairs;
 }

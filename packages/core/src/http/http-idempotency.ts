@@ -16,7 +16,7 @@ import {
 } from './options.js';
 import { problemResponse } from './problem.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { fromStored, toStored } from './stored-response.js';
+import { fromStored, responseCodec, toStored } from './stored-response.js';
 import type { CapturedResponse, HttpDecision, HttpRequest, HttpResponse } from './types.js';
 
 /**
@@ -64,6 +64,9 @@ function problem(error: OncelyError): HttpDecision {
 export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdempotency {
   const engine = createIdempotency(options);
   const settings = resolveHttpOptions(options, engine.settings.store);
+  // A codec in the options is the user's choice (e.g. encryption at rest) and applies to
+  // responses too; without one, responses are stored in their own compact form.
+  const codec = options.codec === undefined ? responseCodec : undefined;
 
   async function handle(request: HttpRequest, downstream: Downstream): Promise<HttpDecision> {
     if (!settings.methods.has(request.method.toUpperCase())) return PASS;
@@ -87,6 +90,7 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
           key,
           scope,
           fingerprint,
+          codec,
           shouldStore: () => captured?.complete === true && settings.shouldStore(captured),
         },
         async (attempt) => {

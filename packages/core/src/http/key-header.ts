@@ -1,6 +1,8 @@
 import { InvalidKeyError } from '../errors.js';
 import { validateKey } from '../keys.js';
 
+const OUTER_WHITESPACE = /^[ \t]+|[ \t]+$/g;
+
 /**
  * Read the idempotency key from a header value. The IETF draft defines the field as an RFC 8941
  * sf-string (`"..."`, where only `\"` and `\\` are escapes); most clients in the wild send the
@@ -19,7 +21,7 @@ export function parseKeyHeader(value: string | readonly string[] | undefined): s
     return parseKeyHeader(value[0]);
   }
   // HTTP strips optional whitespace around a field value; do the same for values handed in raw.
-  const trimmed = value.replace(/^[ \t]+|[ \t]+$/g, '');
+  const trimmed = value.replace(OUTER_WHITESPACE, '');
   if (trimmed.length === 0) throw new InvalidKeyError('The idempotency key is empty.');
   const key = trimmed.startsWith('"') ? parseSfString(trimmed) : trimmed;
   return validateKey(key);

@@ -17,11 +17,12 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
  * is hashed as its raw bytes. No body and an empty body are the same.
  */
 export function requestFingerprint(request: HttpRequest): string {
+  // Fields in canonical (sorted) order, so hashing does not have to sort them.
   const parts = {
+    body: bodyForm(request),
     method: request.method.toUpperCase(),
     path: request.path,
     query: canonicalQuery(request.query),
-    body: bodyForm(request),
   };
   try {
     return fingerprint(parts);

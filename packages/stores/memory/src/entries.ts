@@ -14,14 +14,18 @@ export type SettledEntry =
       fingerprint: string;
       token: string;
       fence: number;
-      result: Uint8Array;
+      /** The result's bytes, one latin1 character per byte (see memory-store.ts). */
+      result: string;
       expiresAt: number;
     }
   | { state: 'released'; fence: number; expiresAt: number };
 
-/** Rough bytes an entry costs: JS strings are UTF-16, plus object overhead. */
+/**
+ * Rough bytes an entry costs: key and fingerprint at two bytes a character, the latin1 result
+ * at one, plus object overhead.
+ */
 export function entrySize(key: string, entry: SettledEntry): number {
   const result =
-    entry.state === 'completed' ? entry.result.byteLength + entry.fingerprint.length * 2 + 72 : 0;
+    entry.state === 'completed' ? entry.result.length + entry.fingerprint.length * 2 + 72 : 0;
   return key.length * 2 + result + 64;
 }
