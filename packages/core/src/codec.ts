@@ -59,13 +59,19 @@ function isPlainJson(value: unknown, depth: number): boolean {
   return Object.getOwnPropertySymbols(value).length === 0;
 }
 
-function frame(format: number, header: Uint8Array, tailBytes: number): Uint8Array {
-  const bytes = new Uint8Array(HEAD + header.byteLength + tailBytes);
+/**
+ * The record with its head and JSON header written, room left for `tailBytes`. A Buffer from
+ * Node's pool for small records: a fresh ArrayBuffer per result costs the GC more than the
+ * copy it saves.
+ */
+function frame(format: number, header: string, tailBytes: number): Buffer {
+  const headerBytes = Buffer.byteLength(header, 'utf8');
+  const bytes = Buffer.allocUnsafe(HEAD + headerBytes + tailBytes);
   bytes[0] = MAGIC_0;
   bytes[1] = MAGIC_1;
   bytes[2] = format;
-  new DataView(bytes.buffer).setUint32(3, header.byteLength);
-  bytes.set(header, HEAD);
+  bytes.writeUInt32BE(headerBytes, 3);
+  bytes.write(header, HEAD, 'utf8');
   return bytes;
 }
 
@@ -87,7 +93,7 @@ function setField(object: Record<string, unknown>, key: string, value: unknown):
 
 export const defaultCodec: ResultCodec = {
   encode(value) {
-    if (isPlainJson(value, 0)) return frame(PLAIN, Buffer.from(JSON.stringify(value), 'utf8'), 0);
+    if (isPlainJson(value, 0)) return frame(PLAIN, JSON.stringify(value), 0);
     const blobs: Uint8Array[] = [];
     let blobBytes = 0;
     const seen = new Set<object>();
@@ -158,9 +164,8 @@ export const defaultCodec: ResultCodec = {
       return out;
     };
 
-    const header = Buffer.from(JSON.stringify(toJson(value, 'result')), 'utf8');
-    const bytes = frame(TAGGED, header, blobBytes);
-    let offset = HEAD + header.byteLength;
+    const bytes = frame(TAGGED, JSON.stringify(toJson(value, 'result')), blobBytes);
+    let offset = bytes.byteLength - blobBytes;
     for (const blob of blobs) {
       bytes.set(blob, offset);
       offset += blob.byteLength;

@@ -33,19 +33,23 @@ export class Connection {
   }
 
   /** Run `send` once the client is ready; reject when it cannot be, or when it drops mid-call. */
-  async run<R>(send: () => Promise<R>): Promise<R> {
-    await this.ready();
+  run<R>(send: () => Promise<R>): Promise<R> {
+    // Most calls find the client ready: no extra await for them.
+    if (this.client.status !== 'ready') return this.ready().then(() => this.sendWatched(send));
+    return this.sendWatched(send);
+  }
+
+  private sendWatched<R>(send: () => Promise<R>): Promise<R> {
     if (this.client.isCluster) return send();
     return new Promise<R>((resolve, reject) => {
-      const abort = (error: Error): void => reject(error);
-      this.inFlight.add(abort);
+      this.inFlight.add(reject);
       send().then(
         (value) => {
-          this.inFlight.delete(abort);
+          this.inFlight.delete(reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.inFlight.delete(abort);
+          this.inFlight.delete(reject);
           reject(error);
         },
       );

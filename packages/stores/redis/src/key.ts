@@ -1,4 +1,8 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
+// `crypto.hash` (Node >= 20.12) hashes in one call; every store call hashes its key.
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /**
  * The Redis key for a store key: `prefix + "{" + sha256 + "}"`.
@@ -10,6 +14,9 @@ import { createHash } from 'node:crypto';
  * lone surrogates to the same bytes, and so two keys to one record).
  */
 export function redisKeyFor(prefix: string, key: string): string {
-  const digest = createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex');
+  const units = Buffer.from(key, 'utf16le');
+  const digest = oneShot
+    ? oneShot('sha256', units, 'hex')
+    : crypto.createHash('sha256').update(units).digest('hex');
   return `${prefix}{${digest}}`;
 }
