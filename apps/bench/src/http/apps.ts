@@ -1,6 +1,7 @@
 import type { LibraryId } from '../libraries/types.js';
 import type { AppFactory } from './app.js';
 import { baselineApps } from './baseline.js';
+import { calibrationApps } from './calibration.js';
 import { expressIdempotencyApps } from './express-idempotency.js';
 import { nodeIdempotencyApps } from './node-idempotency.js';
 import { oncelyApps } from './oncely.js';
@@ -8,6 +9,7 @@ import { powertoolsApps } from './powertools.js';
 
 export const APPS: Record<LibraryId, AppFactory> = {
   baseline: baselineApps,
+  calibration: calibrationApps,
   oncely: oncelyApps,
   'express-idempotency': expressIdempotencyApps,
   'node-idempotency': nodeIdempotencyApps,

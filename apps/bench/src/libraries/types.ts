@@ -21,6 +21,7 @@ export interface EngineSubject {
 
 export type LibraryId =
   | 'baseline'
+  | 'calibration'
   | 'oncely'
   | 'node-idempotency'
   | 'powertools'

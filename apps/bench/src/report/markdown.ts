@@ -26,7 +26,7 @@ function httpTable(results: BenchResults): string {
     const oncely = find(row, 'oncely');
     rows.push([
       row.framework,
-      row.library === 'baseline' ? '—' : row.store,
+      row.library === 'baseline' || row.library === 'calibration' ? '—' : row.store,
       row.mode === 'unique' ? 'unique (first runs)' : 'repeated (replays)',
       label(row.library),
       n(row.figures.requestsPerSecond),

@@ -5,6 +5,7 @@ import { ratio } from '../stats.js';
 
 const COLORS: Record<LibraryId, string> = {
   baseline: '#9e9e9e',
+  calibration: '#bdbdbd',
   oncely: '#1565c0',
   'node-idempotency': '#ef6c00',
   'express-idempotency': '#2e7d32',
