@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { createHttpIdempotency, type HttpIdempotencyOptions } from '@oncely/core';
 import { setAttempt } from './attempt.js';
 import { type ExpressRequestLike, toHttpRequest } from './request.js';
-import { ResponseHold } from './response-hold.js';
+import { ResponseHold, writeResponse } from './response-hold.js';
 
 export type ExpressIdempotencyOptions = HttpIdempotencyOptions;
 
@@ -20,24 +20,28 @@ export type IdempotencyMiddleware = (
 export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMiddleware {
   const http = createHttpIdempotency(options);
   return (req, res, next) => {
-    const hold = new ResponseHold(res, http.settings.maxBodyBytes);
-    let entered = false;
+    // Made only when this request owns the key: a replay, a problem or a pass-through never
+    // touches the response's methods.
+    let hold: ResponseHold | undefined;
     http
       .handle(toHttpRequest(req, http.settings.header), (attempt) => {
-        entered = true;
         setAttempt(req, attempt);
+        hold = new ResponseHold(res, http.settings.maxBodyBytes);
         return hold.capture(() => next());
       })
       .then(
         (decision) => {
           if (decision.action === 'pass') next();
-          else if (decision.action === 'send') hold.deliver(decision.response);
+          else if (decision.action === 'send') {
+            if (hold) hold.deliver(decision.response);
+            else writeResponse(res, decision.response);
+          }
         },
         (error: unknown) => {
-          hold.restore();
           // Before the chain ran, an error (e.g. from a `scope` function) goes to Express's
           // error handlers; after it, the connection is gone and there is no one to tell.
-          if (!entered) next(error);
+          if (hold) hold.restore();
+          else next(error);
         },
       );
   };

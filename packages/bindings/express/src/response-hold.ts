@@ -4,6 +4,7 @@ import {
   type CapturedResponse,
   type HttpHeaders,
   type HttpResponse,
+  toBuffer,
 } from '@oncely/core';
 
 type Callback = (error?: Error | null) => void;
@@ -81,20 +82,26 @@ export class ResponseHold {
 
   /** Write `response` for real: the held live response, a replay or a problem. */
   deliver(response: HttpResponse): void {
-    const { res } = this;
     this.restore();
-    if (res.headersSent) return;
-    res.statusCode = response.status;
-    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-    res.end(
-      Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength),
-      this.endCallback,
-    );
+    writeResponse(this.res, response, this.endCallback);
   }
 
   restore(): void {
     Object.assign(this.res, this.saved);
   }
+}
+
+/** Write a whole response (unless one was already sent). */
+export function writeResponse(
+  res: ServerResponse,
+  response: HttpResponse,
+  callback?: Callback,
+): void {
+  if (res.headersSent) return;
+  res.statusCode = response.status;
+  for (const name in response.headers)
+    res.setHeader(name, response.headers[name] as string | string[]);
+  res.end(toBuffer(response.body), callback);
 }
 
 function applyHeaders(res: ServerResponse, headers: unknown): void {

@@ -151,7 +151,11 @@ async function handOver(
   });
   const outcome = await pending.decision;
   if (outcome.action !== 'send') return read.complete ? toBuffer(read.body) : read.payload;
-  // The live response's headers are on the reply already (re-adding would double Set-Cookie).
+  // The live response's headers are on the reply already (re-adding would double Set-Cookie);
+  // a string or Buffer payload goes out as the handler made it (a stream was read: send bytes).
+  if (outcome.source === 'live' && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+    return payload;
+  }
   if (outcome.source !== 'live') {
     reply.code(outcome.response.status).headers(outcome.response.headers);
   }
