@@ -1,7 +1,7 @@
 /** A call in flight, linked into the list of calls the sweep checks. */
 interface Pending {
   deadline: number;
-  reject: (error: Error) => void;
+  fail: (error: unknown) => void;
   previous: Pending | undefined;
   next: Pending | undefined;
 }
@@ -22,11 +22,22 @@ export class Deadlines {
     this.sweepMs = Math.max(5, Math.min(250, Math.floor(timeoutMs / 4)));
   }
 
-  bound<R>(call: Promise<R>): Promise<R> {
+  /**
+   * Start `call` and settle with it, or fail when it takes longer than the timeout. A failure
+   * (a rejection, a synchronous throw, or the timeout) rejects with `failure(error)`: one
+   * promise per call, where wrapping this in an async function would make two.
+   */
+  bound<R>(call: () => Promise<R>, failure: (error: unknown) => unknown): Promise<R> {
     return new Promise<R>((resolve, reject) => {
+      let settled = false;
       const entry: Pending = {
         deadline: performance.now() + this.timeoutMs,
-        reject,
+        // Once only: a call that answers after its timeout must not report a second failure.
+        fail: (error) => {
+          if (settled) return;
+          settled = true;
+          reject(failure(error));
+        },
         previous: undefined,
         next: this.head,
       };
@@ -36,14 +47,23 @@ export class Deadlines {
         this.timer = setInterval(() => this.sweep(), this.sweepMs);
         this.timer.unref();
       }
-      call.then(
+      let pending: Promise<R>;
+      try {
+        pending = call();
+      } catch (error) {
+        this.remove(entry);
+        entry.fail(error);
+        return;
+      }
+      pending.then(
         (value) => {
           this.remove(entry);
+          settled = true;
           resolve(value);
         },
         (error: unknown) => {
           this.remove(entry);
-          reject(error);
+          entry.fail(error);
         },
       );
     });
@@ -64,7 +84,7 @@ export class Deadlines {
       const next = entry.next;
       if (entry.deadline <= now) {
         this.remove(entry);
-        entry.reject(new Error(`no answer within ${this.timeoutMs} ms`));
+        entry.fail(new Error(`no answer within ${this.timeoutMs} ms`));
       }
       entry = next;
     }

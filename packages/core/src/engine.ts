@@ -105,23 +105,24 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
 
   const deadlines = new Deadlines(settings.storeTimeoutMs);
 
+  /** What a failed store call throws: our own errors as they are, anything else as 503. */
+  function storeFailure(operation: StoreOperation, keyHash: () => string, error: unknown): Error {
+    if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) return error;
+    if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
+    if (error instanceof StoreUnavailableError) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
+      cause: error,
+    });
+  }
+
   /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
-  async function callStore<R>(
+  function callStore<R>(
     operation: StoreOperation,
     keyHash: () => string,
     call: () => Promise<R>,
   ): Promise<R> {
-    try {
-      return await deadlines.bound(call());
-    } catch (error) {
-      if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) throw error;
-      if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
-      if (error instanceof StoreUnavailableError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
-        cause: error,
-      });
-    }
+    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error));
   }
 
   async function run<T>(
@@ -204,7 +205,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     const { shouldStore, complete } = runOptions;
     const started = performance.now();
     const lease = new LeaseKeeper({
-      store,
+      extend: (input) => callStore('extend', keyHash, () => store.extend(input)),
       key,
       token,
       fence,

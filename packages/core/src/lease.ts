@@ -1,9 +1,10 @@
 import { OwnershipLostError } from './errors.js';
 import type { OncelyEvent } from './events.js';
-import type { Store } from './store.js';
+import type { ExtendInput } from './store.js';
 
 export interface LeaseOptions {
-  store: Store;
+  /** The store's extend, bounded by the store timeout and failing as StoreUnavailableError. */
+  extend: (input: ExtendInput) => Promise<boolean>;
   key: string;
   token: string;
   fence: number;
@@ -76,10 +77,10 @@ export class LeaseKeeper {
       else this.schedule();
       return;
     }
-    const { store, key, token, fence, leaseMs } = this.options;
+    const { extend, key, token, fence, leaseMs } = this.options;
     const asked = performance.now();
     try {
-      const renewed = await store.extend({ key, token, fence, leaseMs });
+      const renewed = await extend({ key, token, fence, leaseMs });
       if (this.stopped) return;
       if (!renewed) {
         this.lose('extend');
@@ -87,14 +88,9 @@ export class LeaseKeeper {
       }
       // Count the lease from when we asked: the store may have granted it any time after.
       this.leaseEndsAt = asked + leaseMs;
-    } catch (error) {
-      // The lease may still be ours until it ends; keep trying until then.
-      this.options.emit({
-        type: 'store_error',
-        keyHash: this.options.keyHash(),
-        operation: 'extend',
-        error,
-      });
+    } catch {
+      // Reported as store_error by `extend`. The lease may still be ours until it ends; keep
+      // trying until then (a call that never answered was cut off by the store timeout).
     }
     if (!this.stopped) this.schedule();
   }

@@ -305,6 +305,50 @@ describe('run: the store failing', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('reports a store call that fails after its timeout once, as the timeout', async () => {
+    const events: OncelyEvent[] = [];
+    const store = brokenStore({
+      acquire: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 300)),
+    });
+    const engine = createIdempotency({ store, storeTimeout: 50, onEvent: (e) => events.push(e) });
+    await expect(engine.run({ key: 'k' }, () => 1)).rejects.toThrowError(/no answer within 50 ms/);
+    await sleep(400);
+    expect(events.filter((event) => event.type === 'store_error')).toHaveLength(1);
+  });
+
+  it('fires the signal at the lease end when a heartbeat extend never answers', async () => {
+    const events: OncelyEvent[] = [];
+    const store = brokenStore({ extend: () => new Promise(() => {}) });
+    const engine = createIdempotency({
+      store,
+      lease: 300,
+      heartbeat: 100,
+      storeTimeout: 50,
+      onEvent: (e) => events.push(e),
+    });
+    let signal: AbortSignal | undefined;
+    const running = engine.run({ key: 'k' }, async (ctx) => {
+      signal = ctx.signal;
+      await sleep(700);
+      return 'done';
+    });
+    await sleep(550);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(OwnershipLostError);
+    expect(events.some((e) => e.type === 'store_error' && e.operation === 'extend')).toBe(true);
+    await running.catch(() => undefined);
+  });
+
+  it('fails closed when a store method throws instead of rejecting', async () => {
+    const store = brokenStore({
+      acquire: () => {
+        throw new Error('not a promise');
+      },
+    });
+    const engine = createIdempotency({ store });
+    await expect(engine.run({ key: 'k' }, () => 1)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
   it('retries a failed completion, so an operation that ran is not left without a record', async () => {
     const memory = new MemoryStore();
     let failures = 2;
