@@ -15,6 +15,8 @@ export interface ClientSurface {
   readonly isCluster: boolean;
   readonly options: { keyPrefix?: unknown; redisOptions?: { keyPrefix?: unknown } };
   evalshaBuffer(sha: string, numkeys: number, ...args: ReplyArgument[]): Promise<unknown>;
+  /** `SET key value ...options`, the reply as bytes (`GET` option) or `null`. */
+  setBuffer(key: string, value: string, ...options: ReplyArgument[]): Promise<Buffer | null>;
   evalBuffer(script: string, numkeys: number, ...args: ReplyArgument[]): Promise<unknown>;
   del(key: string): Promise<number>;
   config(subcommand: 'GET', parameter: string): Promise<unknown>;
@@ -40,6 +42,7 @@ export function validateClient(client: unknown): ClientSurface {
   const looksLikeIoredis =
     typeof candidate.evalshaBuffer === 'function' &&
     typeof candidate.evalBuffer === 'function' &&
+    typeof candidate.setBuffer === 'function' &&
     typeof candidate.status === 'string' &&
     typeof candidate.isCluster === 'boolean' &&
     typeof candidate.options === 'object' &&

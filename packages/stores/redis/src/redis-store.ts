@@ -21,6 +21,7 @@ import {
   type ResolvedRedisStoreOptions,
   resolveRedisStoreOptions,
 } from './options.js';
+import { newInProgressRecord, readCompleted } from './record.js';
 import { asReply, decodeRecord } from './replies.js';
 import { type LuaScript, SCRIPTS } from './scripts.js';
 
@@ -31,7 +32,8 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
  * A Store on Redis through a user-supplied ioredis client (standalone or Cluster). Every
- * operation is one Lua script, atomic on the server, timed by the server's clock.
+ * operation is one atomic command (SET NX GET for most acquires, else a Lua script), timed by
+ * the server's clock.
  */
 export class RedisStore implements Store {
   readonly capabilities: StoreCapabilities;
@@ -40,6 +42,8 @@ export class RedisStore implements Store {
   private readonly connection: Connection;
   private evictionCheck: 'pending' | 'running' | 'done';
   private closed = false;
+  /** Redis' clock minus ours, as last seen in a complete; 0 until then. */
+  private serverClockOffsetMs = 0;
 
   constructor(options: RedisStoreOptions) {
     this.settings = resolveRedisStoreOptions(options);
@@ -58,6 +62,13 @@ export class RedisStore implements Store {
     return redisKeyFor(this.settings.prefix, key);
   }
 
+  /**
+   * One round trip in the common cases: `SET key <new in-progress record> NX GET PX <retention>`
+   * creates the record when the key is absent (the first owner, fence 1) and otherwise answers
+   * with the record already there, which a replay needs and nothing else. Only a record that is
+   * in progress or released goes on to the acquire script, because a takeover and the next
+   * fence must be decided on the server.
+   */
   async acquire(input: AcquireInput): Promise<AcquireResult> {
     if (LONE_SURROGATE.test(input.fingerprint)) {
       // UTF-8 cannot carry a lone surrogate; it would come back as another string.
@@ -65,6 +76,30 @@ export class RedisStore implements Store {
         'fingerprint',
         'is not well-formed Unicode (it holds a lone surrogate)',
       );
+    }
+    const redisKey = this.redisKey(input.key);
+    const created = newInProgressRecord(input.fingerprint, input.token, input.leaseMs, input.ttlMs);
+    const found = await this.call('acquire', () =>
+      this.client
+        .setBuffer(redisKey, created.value, 'PX', created.retentionMs, 'NX', 'GET')
+        .catch(explainOldRedis),
+    );
+    if (found === null) return { acquired: true, fence: 1 };
+    const completed = readCompleted(found);
+    const left = completed ? this.timeLeft(completed.expiresAt) : 0;
+    // A completed record past its expiry (its key lost its TTL) goes to the script, which
+    // decides on the server's clock like every other case that is not a plain replay.
+    if (completed && left > 0) {
+      return {
+        acquired: false,
+        record: {
+          state: 'completed',
+          fingerprint: completed.fingerprint,
+          fence: completed.fence,
+          result: completed.result,
+          ttlRemainingMs: Math.min(completed.ttlMs, left),
+        },
+      };
     }
     const reply = asReply(
       await this.script('acquire', SCRIPTS.acquire, input.key, [
@@ -92,7 +127,10 @@ export class RedisStore implements Store {
       String(input.ttlMs),
       bytes,
     ]);
-    return reply === 1;
+    if (typeof reply !== 'number' || reply <= 0) return false;
+    // The script answers with the server's time: keep how far our clock is from it.
+    this.serverClockOffsetMs = reply - Date.now();
+    return true;
   }
 
   async release(input: OwnerInput): Promise<boolean> {
@@ -126,6 +164,15 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     this.connection.dispose();
+  }
+
+  /**
+   * The time left on a completed record read by a plain GET, which brings no server time: its
+   * expiry (server ms) against our clock corrected by the offset last seen. Within a round trip
+   * of exact; Redis' own expiry of the key is exact.
+   */
+  private timeLeft(expiresAt: number): number {
+    return Math.max(0, expiresAt - (Date.now() + this.serverClockOffsetMs));
   }
 
   /** EVALSHA first; the full script only when this server has not seen it (NOSCRIPT). */
@@ -184,4 +231,15 @@ export class RedisStore implements Store {
       // A broken logger must not break the store.
     }
   }
+}
+
+/** Redis before 7.0 refuses SET with both NX and GET: say what is needed, not "syntax error". */
+function explainOldRedis(error: unknown): never {
+  if (error instanceof Error && /syntax error/i.test(error.message)) {
+    throw new Error(
+      `${error.message} (SET with NX and GET): @oncely/redis needs Redis 7.0 or later`,
+      { cause: error },
+    );
+  }
+  throw error;
 }

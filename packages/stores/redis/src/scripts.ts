@@ -1,38 +1,45 @@
 import { createHash } from 'node:crypto';
 
 /**
- * One Lua script per Store operation, each atomic on the server. A record is one string:
+ * A record is one string:
  *
- *   <state>|<fence>|<lease end>|<record end>|<fingerprint bytes>|<token bytes>|<fingerprint><token><result>
+ *   <state>|<fence>|<a>|<b>|<fingerprint bytes>|<token bytes>|<fingerprint><token><result>
  *
- * state "p" in progress, "c" completed, "r" released (the fence is kept); lease and record end
- * in server milliseconds; the result (completed only) is the rest of the string, raw bytes.
- * One string rather than a hash: each script reads it with one GET and writes it with one SET
- * (which also sets the expiry), so the server does a third of the work per call, and a record
- * takes less memory.
+ *   state "p" in progress: a = record end minus lease end (ms), b = 0
+ *   state "c" completed:   a = when it expires (server ms), b = its ttl (ms); result follows
+ *   state "r" released:    a = b = 0, no fingerprint or token; the fence is kept
  *
- * Time is the server's (`TIME`), never the caller's. The key's expiry is the record end, but
- * the record end is checked on every read and write too. Numbers are written with %.0f so
- * large values never turn into "1e+15".
+ * The key expires at the record end, so the time left on a record is the key's PTTL and the
+ * lease left is PTTL minus a: Redis' own clock, with nothing to convert. That is what lets a
+ * client create an in-progress record with a plain `SET ... NX GET PX` (see acquire in
+ * redis-store.ts): it needs no server time. Scripts read the record with one GET and write it
+ * with one SET. Numbers are written with %.0f so large values never turn into "1e+15".
  */
 const PRELUDE = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- Milliseconds the record has left, or 0 when it is over. A completed record carries its own
+-- expiry; an in-progress one lives as long as its key. Either way, a key whose expiry was taken
+-- away (PERSIST) does not live forever: expiry is enforced here, whatever Redis' TTL says.
+local function time_left(key, s, a)
+  if s == 'c' then return math.max(0, a - now_ms()) end
+  return math.max(0, redis.call('PTTL', key))
+end
 local function num(v)
   return string.format('%.0f', v)
 end
--- The record's head: state, fence, lease end, record end, fingerprint and token lengths, and
--- where the fingerprint starts. Substrings are cut only where a script needs them.
+-- The record's head: state, fence, a, b, fingerprint and token lengths, and where the
+-- fingerprint starts. Substrings are cut only where a script needs them.
 local function head(v)
-  local s, f, l, x, fl, tl, at = string.match(v, '^(%a)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|()')
+  local s, f, a, b, fl, tl, at = string.match(v, '^(%a)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|()')
   if not s then error('oncely: unreadable record') end
-  return s, tonumber(f), tonumber(l), tonumber(x), tonumber(fl), tonumber(tl), at
+  return s, tonumber(f), tonumber(a), tonumber(b), tonumber(fl), tonumber(tl), at
 end
-local function record(s, fence, lease_end, record_end, fl, tl, owner)
-  return s .. '|' .. num(fence) .. '|' .. num(lease_end) .. '|' .. num(record_end) .. '|' ..
-    fl .. '|' .. tl .. '|' .. owner
+local function record(s, fence, a, b, fl, tl, owner)
+  return s .. '|' .. num(fence) .. '|' .. num(a) .. '|' .. num(b) .. '|' .. fl .. '|' .. tl ..
+    '|' .. owner
 end
 `;
 
@@ -45,54 +52,62 @@ const ACQUIRE = `${PRELUDE}
 local key = KEYS[1]
 local fp, token = ARGV[1], ARGV[2]
 local lease_ms, ttl_ms = tonumber(ARGV[3]), tonumber(ARGV[4])
-local now = now_ms()
 local v = redis.call('GET', key)
 local fence = 0
 if v then
-  local s, f, lease_end, record_end, fl, tl, at = head(v)
+  local s, f, a, b, fl, tl, at = head(v)
   fence = f
-  if s ~= 'r' and now < record_end then
+  local left = 0
+  if s ~= 'r' then left = time_left(key, s, a) end
+  if left > 0 then
     local held = string.sub(v, at, at + fl - 1)
     if s == 'c' then
-      return {0, 'c', held, f, record_end - now, string.sub(v, at + fl + tl)}
+      return {0, 'c', held, f, left, string.sub(v, at + fl + tl)}
     end
     -- In progress: only a lapsed lease with the same fingerprint may be taken over.
-    if lease_end > now or held ~= fp then
-      return {0, 'p', held, f, math.max(0, lease_end - now)}
+    local lease_left = left - a
+    if lease_left > 0 or held ~= fp then
+      return {0, 'p', held, f, math.max(0, lease_left)}
     end
   end
 end
--- Absent, expired, released, or a takeover. A key that still exists keeps counting its
+-- Absent, released, expired, or a takeover. A key that still exists keeps counting its
 -- fences, even past its logical expiry, so fences only restart after Redis deleted it.
 fence = fence + 1
-local record_end = now + math.max(ttl_ms, lease_ms)
-redis.call('SET', key, record('p', fence, now + lease_ms, record_end, #fp, #token, fp .. token),
-  'PX', num(record_end - now))
+local retention = math.max(ttl_ms, lease_ms)
+redis.call('SET', key, record('p', fence, retention - lease_ms, 0, #fp, #token, fp .. token),
+  'PX', num(retention))
 return {1, fence}
 `;
 
-/** KEYS[1] record; ARGV token, fence, ttlMs, result. Reply 1 stored (or already stored by this owner), 0 not the owner. */
+/**
+ * KEYS[1] record; ARGV token, fence, ttlMs, result. Reply the server time (ms) when stored
+ * (or already stored by this owner), 0 when this is not the owner.
+ */
 const COMPLETE = `${PRELUDE}
 local key = KEYS[1]
 local v = redis.call('GET', key)
 if not v then return 0 end
-local s, fence, lease_end, record_end, fl, tl, at = head(v)
+local s, fence, a, b, fl, tl, at = head(v)
+if fence ~= tonumber(ARGV[2]) or string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
+  return 0
+end
+if s == 'r' then
+  return 0
+end
 local now = now_ms()
-if fence ~= tonumber(ARGV[2]) or not (record_end > now) or
-    string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
-  return 0
-end
 if s == 'c' then
-  return 1
-end
-if s ~= 'p' then
+  -- Already stored by this owner: yes again, while the record lasts.
+  if a > now then return now end
   return 0
 end
+-- In progress: its key exists, so the record is retained; an owner may store its result even
+-- after its lease lapsed, as long as no one took over (that would have changed the fence).
 local ttl_ms = tonumber(ARGV[3])
 redis.call('SET', key,
-  record('c', fence, 0, now + ttl_ms, fl, tl, string.sub(v, at, at + fl + tl - 1)) .. ARGV[4],
-  'PX', num(ttl_ms))
-return 1
+  record('c', fence, now + ttl_ms, ttl_ms, fl, tl, string.sub(v, at, at + fl + tl - 1)) ..
+  ARGV[4], 'PX', num(ttl_ms))
+return now
 `;
 
 /** KEYS[1] record; ARGV token, fence. Reply 1 released, 0 not the owner of an in-progress record. */
@@ -100,13 +115,13 @@ const RELEASE = `${PRELUDE}
 local key = KEYS[1]
 local v = redis.call('GET', key)
 if not v then return 0 end
-local s, fence, lease_end, record_end, fl, tl, at = head(v)
-if s ~= 'p' or fence ~= tonumber(ARGV[2]) or not (record_end > now_ms()) or
-    string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
+local s, fence, a, b, fl, tl, at = head(v)
+if s ~= 'p' or fence ~= tonumber(ARGV[2]) or string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] or
+    time_left(key, s, a) == 0 then
   return 0
 end
 -- Keep the fence and the retention end, so the next acquire hands out a larger fence.
-redis.call('SET', key, record('r', fence, 0, record_end, 0, 0, ''), 'KEEPTTL')
+redis.call('SET', key, record('r', fence, 0, 0, 0, 0, ''), 'KEEPTTL')
 return 1
 `;
 
@@ -115,41 +130,46 @@ const EXTEND = `${PRELUDE}
 local key = KEYS[1]
 local v = redis.call('GET', key)
 if not v then return 0 end
-local s, fence, lease_end, record_end, fl, tl, at = head(v)
-local now = now_ms()
-if s ~= 'p' or fence ~= tonumber(ARGV[2]) or not (record_end > now) or
-    string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
+local s, fence, a, b, fl, tl, at = head(v)
+if s ~= 'p' or fence ~= tonumber(ARGV[2]) or string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
+  return 0
+end
+local left = time_left(key, s, a)
+if left == 0 then
   return 0
 end
 local owner = string.sub(v, at, at + fl + tl - 1)
-local new_lease_end = now + tonumber(ARGV[3])
--- A live lease never outlives its record.
-if new_lease_end > record_end then
-  redis.call('SET', key, record('p', fence, new_lease_end, new_lease_end, fl, tl, owner),
-    'PX', num(new_lease_end - now))
+local lease_ms = tonumber(ARGV[3])
+-- A live lease never outlives its record: past the record end, the record is extended too.
+if lease_ms >= left then
+  redis.call('SET', key, record('p', fence, 0, 0, fl, tl, owner), 'PX', num(lease_ms))
 else
-  redis.call('SET', key, record('p', fence, new_lease_end, record_end, fl, tl, owner), 'KEEPTTL')
+  redis.call('SET', key, record('p', fence, left - lease_ms, 0, fl, tl, owner), 'KEEPTTL')
 end
 return 1
 `;
 
 /**
- * KEYS[1] record. Reply nil when absent, expired or released; else
+ * KEYS[1] record. Reply nil when absent or released; else
  * {"p", fingerprint, fence, leaseRemainingMs} or {"c", fingerprint, fence, ttlRemainingMs, result}.
  */
 const GET = `${PRELUDE}
-local v = redis.call('GET', KEYS[1])
+local key = KEYS[1]
+local v = redis.call('GET', key)
 if not v then return false end
-local s, fence, lease_end, record_end, fl, tl, at = head(v)
-local now = now_ms()
-if s == 'r' or not (record_end > now) then
+local s, fence, a, b, fl, tl, at = head(v)
+if s == 'r' then
+  return false
+end
+local left = time_left(key, s, a)
+if left == 0 then
   return false
 end
 local fp = string.sub(v, at, at + fl - 1)
 if s == 'c' then
-  return {'c', fp, fence, record_end - now, string.sub(v, at + fl + tl)}
+  return {'c', fp, fence, left, string.sub(v, at + fl + tl)}
 end
-return {'p', fp, fence, math.max(0, lease_end - now)}
+return {'p', fp, fence, math.max(0, left - a)}
 `;
 
 export interface LuaScript {

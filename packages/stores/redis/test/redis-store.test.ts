@@ -254,6 +254,25 @@ describe.skipIf(!redis.available)('RedisStore on a standalone Redis', () => {
     ).toBe(false);
   });
 
+  it('does not keep an in-progress record forever when its key loses its expiry', async () => {
+    const key = `persisted-${randomUUID()}`;
+    const { token, result } = await acquire(key, 'fp', 10_000, 60_000);
+    if (!result.acquired) throw new Error('expected to acquire');
+    await client.persist(store.redisKey(key));
+    // Its lifetime was the key's expiry: without one, the record counts as over.
+    expect(await store.get(key)).toBeUndefined();
+    expect((await acquire(key, 'another request')).result).toEqual({ acquired: true, fence: 2 });
+    expect(
+      await store.complete({
+        key,
+        token,
+        fence: result.fence,
+        result: Buffer.from('x'),
+        ttlMs: 60_000,
+      }),
+    ).toBe(false);
+  });
+
   it('retains a lapsed in-progress record for ttl, then forgets it', async () => {
     const key = `retention-${randomUUID()}`;
     const { result } = await acquire(key, 'fp', 50, 250);
