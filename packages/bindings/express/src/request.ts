@@ -16,7 +16,7 @@ export function toHttpRequest(req: ExpressRequestLike, keyHeader: string): HttpR
     method: req.method ?? 'GET',
     path: mark === -1 ? url : url.slice(0, mark),
     query: mark === -1 ? '' : url.slice(mark + 1),
-    headers: withHeaderLines(req.headers, req.headersDistinct, keyHeader),
+    headers: withHeaderLines(req.headers, req, keyHeader),
     body: req.body,
   };
 }

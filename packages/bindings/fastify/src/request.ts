@@ -8,12 +8,7 @@ export function toHttpRequest(request: FastifyRequest, keyHeader: string): HttpR
     method: request.method,
     path: mark === -1 ? url : url.slice(0, mark),
     query: mark === -1 ? '' : url.slice(mark + 1),
-    headers: withHeaderLines(
-      request.headers,
-      // An HTTP/2 request has no headersDistinct (and no joined header lines).
-      (request.raw as { headersDistinct?: Record<string, string[]> }).headersDistinct,
-      keyHeader,
-    ),
+    headers: withHeaderLines(request.headers, request.raw, keyHeader),
     // Fastify's parsed body: an object for JSON, a string for text/plain, a Buffer from a
     // content-type parser registered with `parseAs: 'buffer'`.
     body: request.body,

@@ -30,7 +30,7 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
         method: ctx.method,
         path: ctx.path,
         query: ctx.querystring,
-        headers: withHeaderLines(ctx.headers, ctx.req?.headersDistinct, http.settings.header),
+        headers: withHeaderLines(ctx.headers, ctx.req, http.settings.header),
         body: ctx.request.body,
       },
       async (attempt) => {

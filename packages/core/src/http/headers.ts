@@ -126,15 +126,19 @@ export function headerValue(headers: HttpHeaders, name: string): string | string
  * empty the join ("a, ") trims to something that looks like a single key ("a,"). Given node's
  * `headersDistinct`, this hands the key header over as its separate lines when there are
  * several, so the HTTP layer refuses a key sent twice whatever the copies hold.
+ *
+ * `raw` is node's request itself, not its `headersDistinct`: that getter builds a new object of
+ * every header on each read, so it is read only for a key header that holds a comma.
  */
 export function withHeaderLines(
   headers: HttpHeaders,
-  distinct: Record<string, string[] | undefined> | undefined,
+  raw: { readonly headersDistinct?: Record<string, string[] | undefined> } | undefined,
   name: string,
 ): HttpHeaders {
   const joined = headers[name];
-  // Only a joined value holds a comma, so most requests skip node's lazy headersDistinct.
-  if (typeof joined !== 'string' || !joined.includes(',') || !distinct) return headers;
-  const lines = distinct[name];
+  // Only a joined value holds a comma, so most requests never touch headersDistinct.
+  if (typeof joined !== 'string' || !joined.includes(',')) return headers;
+  // An HTTP/2 request has no headersDistinct (and no joined header lines).
+  const lines = raw?.headersDistinct?.[name];
   return lines && lines.length > 1 ? { ...headers, [name]: lines } : headers;
 }
