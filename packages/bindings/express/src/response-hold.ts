@@ -8,6 +8,38 @@ import {
 } from '@oncely/core';
 
 type Callback = (error?: Error | null) => void;
+type Intercepted = 'writeHead' | 'write' | 'end';
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+const INTERCEPTED: readonly Intercepted[] = ['writeHead', 'write', 'end'];
+
+/** The hold a response is under, while it is. */
+const holds = new WeakMap<ServerResponse, ResponseHold>();
+
+/**
+ * For each response prototype (an Express app's `app.response`), one child prototype whose
+ * writeHead, write and end go to the response's hold while it has one, and to the original
+ * methods otherwise. Swapping a response onto it and back costs a fraction of adding three
+ * methods to the response itself, which Express responses make slow.
+ */
+const holdingPrototypes = new WeakMap<object, object>();
+
+function holdingPrototype(original: object): object {
+  let holding = holdingPrototypes.get(original);
+  if (!holding) {
+    const methods: PropertyDescriptorMap = {};
+    for (const name of INTERCEPTED) {
+      const method: Method = function (this, ...args) {
+        const hold = holds.get(this);
+        if (hold) return hold[name](args);
+        return (original as Record<Intercepted, Method>)[name].apply(this, args);
+      };
+      methods[name] = { value: method, writable: true, configurable: true };
+    }
+    holding = Object.create(original, methods) as object;
+    holdingPrototypes.set(original, holding);
+  }
+  return holding;
+}
 
 /**
  * Holds what the handler sends instead of writing it: `writeHead`, `write` and `end` are
@@ -16,22 +48,23 @@ type Callback = (error?: Error | null) => void;
  */
 export class ResponseHold {
   private readonly collector: BodyCollector;
-  private readonly saved: Pick<ServerResponse, 'writeHead' | 'write' | 'end'>;
   private endCallback: Callback | undefined;
+  private settle: ((complete: boolean) => void) | undefined;
+  /** How the methods were intercepted, to undo it. */
+  private undo: (() => void) | undefined;
 
   constructor(
     private readonly res: ServerResponse,
     limit: number,
   ) {
     this.collector = new BodyCollector(limit);
-    this.saved = { writeHead: res.writeHead, write: res.write, end: res.end };
   }
 
   /** Intercept the response, call `proceed` (the rest of the chain) and resolve with what it sent. */
   capture(proceed: () => void): Promise<CapturedResponse> {
     const { res, collector } = this;
     return new Promise<CapturedResponse>((resolve) => {
-      const settle = (complete: boolean) => {
+      this.settle = (complete: boolean) => {
         resolve({
           status: res.statusCode,
           headers: res.getHeaders() as HttpHeaders,
@@ -39,40 +72,7 @@ export class ResponseHold {
           complete,
         });
       };
-      const streamOn = () => {
-        this.restore();
-        for (const chunk of collector.held()) res.write(chunk);
-        settle(false);
-      };
-      res.writeHead = ((status: number, ...rest: unknown[]) => {
-        res.statusCode = status;
-        if (typeof rest[0] === 'string') res.statusMessage = rest[0];
-        const headers = typeof rest[0] === 'string' ? rest[1] : rest[0];
-        applyHeaders(res, headers);
-        return res;
-      }) as ServerResponse['writeHead'];
-      res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
-        const cb = typeof encoding === 'function' ? encoding : callback;
-        const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
-        if (!collector.add(chunk, enc)) streamOn();
-        if (typeof cb === 'function') process.nextTick(cb as Callback);
-        return true;
-      }) as ServerResponse['write'];
-      res.end = ((chunk?: unknown, encoding?: unknown, callback?: unknown) => {
-        const cb = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as
-          | Callback
-          | undefined;
-        const data = typeof chunk === 'function' ? undefined : chunk;
-        const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
-        if (!collector.add(data, enc)) {
-          streamOn();
-          res.end(cb);
-          return res;
-        }
-        this.endCallback = cb;
-        settle(true);
-        return res;
-      }) as ServerResponse['end'];
+      this.intercept();
       // A client that disconnects does not cancel the operation: the handler runs on, and what it
       // sends is stored for the retry. Failing the capture here would release the key while the
       // handler still runs, and the retry would run it a second time.
@@ -87,7 +87,68 @@ export class ResponseHold {
   }
 
   restore(): void {
-    Object.assign(this.res, this.saved);
+    holds.delete(this.res);
+    this.undo?.();
+    this.undo = undefined;
+  }
+
+  writeHead([status, ...rest]: unknown[]): ServerResponse {
+    const { res } = this;
+    res.statusCode = status as number;
+    if (typeof rest[0] === 'string') res.statusMessage = rest[0];
+    applyHeaders(res, typeof rest[0] === 'string' ? rest[1] : rest[0]);
+    return res;
+  }
+
+  write([chunk, encoding, callback]: unknown[]): boolean {
+    const cb = typeof encoding === 'function' ? encoding : callback;
+    const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
+    if (!this.collector.add(chunk, enc)) this.streamOn();
+    if (typeof cb === 'function') process.nextTick(cb as Callback);
+    return true;
+  }
+
+  end([chunk, encoding, callback]: unknown[]): ServerResponse {
+    const { res } = this;
+    const cb = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as
+      | Callback
+      | undefined;
+    const data = typeof chunk === 'function' ? undefined : chunk;
+    const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
+    if (!this.collector.add(data, enc)) {
+      this.streamOn();
+      res.end(cb);
+      return res;
+    }
+    this.endCallback = cb;
+    this.settle?.(true);
+    return res;
+  }
+
+  /** Past the limit: write what was held and let the rest stream straight through. */
+  private streamOn(): void {
+    this.restore();
+    for (const chunk of this.collector.held()) this.res.write(chunk);
+    this.settle?.(false);
+  }
+
+  private intercept(): void {
+    const { res } = this;
+    holds.set(res, this);
+    const own = res as unknown as Record<Intercepted, Method>;
+    if (!INTERCEPTED.some((name) => Object.hasOwn(res, name))) {
+      const original = Object.getPrototypeOf(res) as object;
+      Object.setPrototypeOf(res, holdingPrototype(original));
+      this.undo = () => Object.setPrototypeOf(res, original);
+      return;
+    }
+    // Another middleware put its own methods on this response (compression does): shadow them
+    // in turn, so what the handler writes is held before it reaches them, as without it.
+    const saved = { writeHead: own.writeHead, write: own.write, end: own.end };
+    for (const name of INTERCEPTED) {
+      own[name] = (...args: unknown[]) => this[name](args);
+    }
+    this.undo = () => Object.assign(res, saved);
   }
 }
 
