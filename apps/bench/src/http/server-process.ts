@@ -27,11 +27,11 @@ export class ServerProcess {
     return (await reply).executions;
   }
 
-  /** The server's heap after a full GC. */
-  async heapUsed(): Promise<number> {
-    const reply = nextMessage<{ heapUsed: number }>(this.child, 'heap');
+  /** The server's heap plus ArrayBuffer memory after a full GC. */
+  async heldBytes(): Promise<number> {
+    const reply = nextMessage<{ heldBytes: number }>(this.child, 'heap');
     this.child.send({ type: 'heap' });
-    return (await reply).heapUsed;
+    return (await reply).heldBytes;
   }
 
   async stop(): Promise<void> {

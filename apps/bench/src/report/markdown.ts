@@ -125,7 +125,7 @@ function memoryTable(results: BenchResults): string {
       label(row.library),
       n(row.bytesPerRecord),
       x(ratio(row.bytesPerRecord, oncelyMemory?.bytesPerRecord)),
-      `Express server heap after GC, ${n(row.records)} records${engine ? `; engine only: ${n(engine.retainedBytesPerRecord)}` : ''}`,
+      `Express server heap + ArrayBuffers after GC, ${n(row.records)} records${engine ? `; engine only: ${n(engine.retainedBytesPerRecord)}` : ''}`,
     ]);
   }
   for (const row of results.engine.filter(
@@ -137,7 +137,7 @@ function memoryTable(results: BenchResults): string {
       label(row.library),
       n(row.retainedBytesPerRecord),
       'n/a',
-      'engine process heap after GC',
+      'engine process heap + ArrayBuffers after GC',
     ]);
   }
   const oncelyRedis = results.accounting.find((r) => r.library === 'oncely');

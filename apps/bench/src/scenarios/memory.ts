@@ -15,7 +15,7 @@ export interface MemoryRow {
 }
 
 /**
- * Scenario 4, memory stores: the server's heap after a full GC, before and after `records`
+ * Scenario 4, memory stores: the server's heap plus ArrayBuffer memory after a full GC, before and after `records`
  * first executions through Express; the growth per record is what the store keeps (the bare
  * handler's line shows the noise floor: it keeps nothing).
  */
@@ -34,12 +34,12 @@ export async function memoryScenario(context: BenchContext): Promise<MemoryRow[]
         const nextKey = () => `${target.prefix}:${counter++}`;
         // Warm up with a few records so lazily made structures are already there.
         await load({ port: server.port, amount: 200, connections: 10, nextKey });
-        const before = await server.heapUsed();
+        const before = await server.heldBytes();
         const executionsBefore = await server.executions();
         await load({ port: server.port, amount: records, connections: 10, nextKey });
         await new Promise((resolve) => setTimeout(resolve, 100));
         const stored = (await server.executions()) - executionsBefore;
-        runs.push(((await server.heapUsed()) - before) / stored);
+        runs.push(((await server.heldBytes()) - before) / stored);
       } finally {
         await server.stop();
       }

@@ -6,7 +6,7 @@
 import { engineSubject } from '../libraries/engines.js';
 import { SAMPLE_ORDER } from '../libraries/order.js';
 import type { LibraryId, StoreTarget } from '../libraries/types.js';
-import { allocationPerOp, forceGc, type Throughput, timed } from './measure.js';
+import { allocationPerOp, forceGc, heldBytes, type Throughput, timed } from './measure.js';
 import { reply, workerArguments } from './protocol.js';
 
 export interface EngineJob {
@@ -38,10 +38,10 @@ await timed(Math.min(0.3, job.seconds), job.concurrency, call('warm'));
 await timed(Math.min(0.2, job.seconds), job.concurrency, (i) => call('warm')(i % 500));
 
 forceGc();
-const heapBefore = process.memoryUsage().heapUsed;
+const heldBefore = heldBytes();
 const first = await timed(job.seconds, job.concurrency, call('first'));
 forceGc();
-const retainedBytesPerRecord = (process.memoryUsage().heapUsed - heapBefore) / first.operations;
+const retainedBytesPerRecord = (heldBytes() - heldBefore) / first.operations;
 
 // Replays cycle over keys that completed above.
 const replayKeys = Math.min(first.operations, 1000);

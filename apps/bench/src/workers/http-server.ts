@@ -1,12 +1,12 @@
 /**
  * Child process: one library's server on 127.0.0.1, away from the load generator's event loop.
- * It answers IPC questions: how often the business logic really ran, and its heap after a GC.
+ * It answers IPC questions: how often the business logic really ran, and the memory it holds after a GC.
  */
 import { listen } from '../http/app.js';
 import { APPS } from '../http/apps.js';
 import { createOrder } from '../libraries/order.js';
 import type { Framework, LibraryId, StoreTarget } from '../libraries/types.js';
-import { forceGc } from './measure.js';
+import { forceGc, heldBytes } from './measure.js';
 import { announce, workerArguments } from './protocol.js';
 
 export interface ServerJob {
@@ -26,7 +26,7 @@ process.on('message', async (message: { type?: string }) => {
   if (message?.type === 'executions') announce({ type: 'executions', executions });
   if (message?.type === 'heap') {
     forceGc();
-    announce({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+    announce({ type: 'heap', heldBytes: heldBytes() });
   }
   if (message?.type === 'close') {
     await app.close();

@@ -19,6 +19,16 @@ export class GcCounter {
   }
 }
 
+/**
+ * Memory a process holds for its data: V8's heap plus ArrayBuffer memory (Buffers, typed
+ * arrays), which lives outside the heap. A store that keeps bytes in Uint8Arrays and one that
+ * keeps them in strings are then measured alike.
+ */
+export function heldBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
 export function forceGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
