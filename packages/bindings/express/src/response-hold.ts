@@ -12,35 +12,6 @@ type Intercepted = 'writeHead' | 'write' | 'end';
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 const INTERCEPTED: readonly Intercepted[] = ['writeHead', 'write', 'end'];
 
-/** The hold a response is under, while it is. */
-const holds = new WeakMap<ServerResponse, ResponseHold>();
-
-/**
- * For each response prototype (an Express app's `app.response`), one child prototype whose
- * writeHead, write and end go to the response's hold while it has one, and to the original
- * methods otherwise. Swapping a response onto it and back costs a fraction of adding three
- * methods to the response itself, which Express responses make slow.
- */
-const holdingPrototypes = new WeakMap<object, object>();
-
-function holdingPrototype(original: object): object {
-  let holding = holdingPrototypes.get(original);
-  if (!holding) {
-    const methods: PropertyDescriptorMap = {};
-    for (const name of INTERCEPTED) {
-      const method: Method = function (this, ...args) {
-        const hold = holds.get(this);
-        if (hold) return hold[name](args);
-        return (original as Record<Intercepted, Method>)[name].apply(this, args);
-      };
-      methods[name] = { value: method, writable: true, configurable: true };
-    }
-    holding = Object.create(original, methods) as object;
-    holdingPrototypes.set(original, holding);
-  }
-  return holding;
-}
-
 /**
  * Holds what the handler sends instead of writing it: `writeHead`, `write` and `end` are
  * intercepted until the response is stored, then `deliver` writes it for real. A body that grows
@@ -87,7 +58,6 @@ export class ResponseHold {
   }
 
   restore(): void {
-    holds.delete(this.res);
     this.undo?.();
     this.undo = undefined;
   }
@@ -132,18 +102,15 @@ export class ResponseHold {
     this.settle?.(false);
   }
 
+  /**
+   * Own methods on the response, which nothing in between can bypass: a mounted sub-app resets
+   * the response's prototype (so a swapped prototype would be lost), and a middleware that put
+   * its own write/end on the response earlier (compression does) is shadowed in turn, so what
+   * the handler writes is held before it reaches it.
+   */
   private intercept(): void {
     const { res } = this;
-    holds.set(res, this);
     const own = res as unknown as Record<Intercepted, Method>;
-    if (!INTERCEPTED.some((name) => Object.hasOwn(res, name))) {
-      const original = Object.getPrototypeOf(res) as object;
-      Object.setPrototypeOf(res, holdingPrototype(original));
-      this.undo = () => Object.setPrototypeOf(res, original);
-      return;
-    }
-    // Another middleware put its own methods on this response (compression does): shadow them
-    // in turn, so what the handler writes is held before it reaches them, as without it.
     const saved = { writeHead: own.writeHead, write: own.write, end: own.end };
     for (const name of INTERCEPTED) {
       own[name] = (...args: unknown[]) => this[name](args);

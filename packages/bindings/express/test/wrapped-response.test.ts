@@ -39,6 +39,7 @@ beforeAll(async () => {
     runs++;
     res.status(201).type('text/plain').send(`order ${runs} for ${req.body.item}`);
   });
+
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
