@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { createAttemptProbe, PROBE_LEASE_MS } from '@oncely/http-scenarios';
 import { MemoryStore } from '@oncely/memory';
 import express from 'express';
 import { it } from 'vitest';
 import { idempotency, idempotencyAttempt } from '../src/index.js';
+import { listen } from './listen.js';
 
 it('gives the route handler its fence and signal, and a takeover a larger fence', async () => {
   const probe = createAttemptProbe();
@@ -13,12 +13,10 @@ it('gives the route handler its fence and signal, and a takeover a larger fence'
   app.post('/work', async (req, res) => {
     res.status(201).json(await probe.respond(idempotencyAttempt(req)));
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const { origin, close } = await listen(app);
   try {
-    await probe.check(`http://127.0.0.1:${(server.address() as AddressInfo).port}/work`);
+    await probe.check(`${origin}/work`);
   } finally {
-    server.closeAllConnections();
-    server.close();
+    close();
   }
 });

@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@oncely/memory';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';
+import { listen } from './listen.js';
 
 let url: string;
 let close: () => void;
@@ -19,13 +19,9 @@ beforeAll(async () => {
     res.status(201).json({ basket: runs, item: req.body.item });
   });
   app.use('/shop', shop);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/shop/basket`;
-  close = () => {
-    server.closeAllConnections();
-    server.close();
-  };
+  const running = await listen(app);
+  url = `${running.origin}/shop/basket`;
+  close = running.close;
 });
 
 afterAll(() => close());

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@oncely/memory';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';
+import { listen } from './listen.js';
 
 // A middleware mounted before oncely that puts its own write/end on each response, as
 // compression does: here it upper-cases the body on its way out.
@@ -40,13 +40,9 @@ beforeAll(async () => {
     res.status(201).type('text/plain').send(`order ${runs} for ${req.body.item}`);
   });
 
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
-  close = () => {
-    server.closeAllConnections();
-    server.close();
-  };
+  const running = await listen(app);
+  url = `${running.origin}/orders`;
+  close = running.close;
 });
 
 afterAll(() => close());
