@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
 
+/** CPU seconds the Redis server process has used (user + system), from INFO cpu. */
+export async function serverCpuSeconds(client: Redis): Promise<number> {
+  const text = await client.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1]);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** Calls per command name, from INFO commandstats. */
 export type CommandCounts = Record<string, number>;
 

@@ -35,6 +35,9 @@ function httpTable(results: BenchResults): string {
       n(row.figures.latencyP50Ms, 1),
       n(row.figures.latencyP99Ms, 1),
       n(row.figures.errors),
+      row.figures.redisCpuMicrosPerRequest === undefined
+        ? '—'
+        : n(row.figures.redisCpuMicrosPerRequest, 1),
     ]);
   }
   return table(
@@ -49,6 +52,7 @@ function httpTable(results: BenchResults): string {
       'p50 ms',
       'p99 ms',
       'errors (non-2xx)',
+      'Redis server CPU µs/request',
     ],
     rows,
   );
@@ -208,7 +212,7 @@ ${table(
 
 ## 2. HTTP (Express and Fastify, memory and Redis)
 
-Unique keys: every request carries a fresh Idempotency-Key, so each is a first execution. Repeated keys: ${50} keys are stored first, then every request replays one of them. "× bare" compares with the bare handler on the same framework and key mode.
+Unique keys: every request carries a fresh Idempotency-Key, so each is a first execution. Repeated keys: ${50} keys are stored first, then every request replays one of them. "× bare" compares with the bare handler on the same framework and key mode. "Redis server CPU µs/request": the dedicated Redis server's CPU time (INFO cpu, user + system) over the load, divided by its requests; the server shares the machine's cores with the load generator and the app.
 
 ${httpTable(results)}
 

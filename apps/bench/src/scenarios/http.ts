@@ -2,7 +2,7 @@ import { type BenchContext, type HttpCase, storeTarget } from '../context.js';
 import { type LoadResult, load, postOrder } from '../http/load.js';
 import { ServerProcess } from '../http/server-process.js';
 import { LIBRARIES } from '../libraries/catalog.js';
-import { deleteByPrefix } from '../redis/admin.js';
+import { deleteByPrefix, serverCpuSeconds } from '../redis/admin.js';
 import { median } from '../stats.js';
 
 export type KeyMode = 'unique' | 'replay';
@@ -12,12 +12,20 @@ export interface HttpFigures {
   latencyP50Ms: number;
   latencyP99Ms: number;
   errors: number;
+  /**
+   * CPU the Redis server spent per request (µs), for Redis measurements on a dedicated server
+   * (nothing else uses it): on a small machine the server shares the cores with the load.
+   */
+  redisCpuMicrosPerRequest?: number;
 }
+
+/** One load run, and the Redis server's CPU per request during it where that was measured. */
+type MeasuredLoad = LoadResult & { redisCpuMicrosPerRequest?: number };
 
 export interface HttpRow extends HttpCase {
   mode: KeyMode;
   figures: HttpFigures;
-  runs: (LoadResult & { executions: number })[];
+  runs: (MeasuredLoad & { executions: number })[];
 }
 
 /** Keys whose first result is stored before the replay load cycles over them. */
@@ -56,6 +64,14 @@ export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
       try {
         let counter = 0;
         const fresh = () => `${target.prefix}:k:${counter++}`;
+        // The Redis server's CPU over one load, where only this run uses that server.
+        const measured = async (run: () => Promise<LoadResult>): Promise<MeasuredLoad> => {
+          if (store !== 'redis' || !context.redis.dedicated) return run();
+          const before = await serverCpuSeconds(context.admin);
+          const result = await run();
+          const used = (await serverCpuSeconds(context.admin)) - before;
+          return { ...result, redisCpuMicrosPerRequest: (used * 1e6) / result.requests };
+        };
         // Warm-up: the JIT, the connections, the store.
         await load({
           port: server.port,
@@ -64,12 +80,9 @@ export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
           nextKey: fresh,
         });
         const before = await server.executions();
-        const unique = await load({
-          port: server.port,
-          seconds: httpSeconds,
-          connections,
-          nextKey: fresh,
-        });
+        const unique = await measured(() =>
+          load({ port: server.port, seconds: httpSeconds, connections, nextKey: fresh }),
+        );
         const afterUnique = await server.executions();
 
         const replayKeys = Array.from({ length: REPLAY_KEYS }, (_, i) => `${target.prefix}:r:${i}`);
@@ -82,14 +95,16 @@ export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const seeded = await server.executions();
         let next = 0;
-        const replay = await load({
-          port: server.port,
-          seconds: httpSeconds,
-          connections,
-          nextKey: () => replayKeys[next++ % REPLAY_KEYS] as string,
-        });
+        const replay = await measured(() =>
+          load({
+            port: server.port,
+            seconds: httpSeconds,
+            connections,
+            nextKey: () => replayKeys[next++ % REPLAY_KEYS] as string,
+          }),
+        );
         const afterReplay = await server.executions();
-        const add = (mode: KeyMode, result: LoadResult, executions: number) => {
+        const add = (mode: KeyMode, result: MeasuredLoad, executions: number) => {
           const key = `${library}/${framework}/${store}/${mode}`;
           results.set(key, [...(results.get(key) ?? []), { ...result, executions }]);
         };
@@ -117,6 +132,13 @@ export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
           latencyP50Ms: median(runsOf.map((r) => r.latencyP50Ms)),
           latencyP99Ms: median(runsOf.map((r) => r.latencyP99Ms)),
           errors: runsOf.reduce((sum, r) => sum + r.errors, 0),
+          ...(runsOf.some((r) => r.redisCpuMicrosPerRequest !== undefined)
+            ? {
+                redisCpuMicrosPerRequest: median(
+                  runsOf.map((r) => r.redisCpuMicrosPerRequest ?? Number.NaN),
+                ),
+              }
+            : {}),
         },
         runs: runsOf,
       });
