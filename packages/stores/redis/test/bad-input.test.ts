@@ -164,3 +164,26 @@ describe.skipIf(!redis.available)('a client closed after the store was made', ()
     expect(ran).toBe(false);
   });
 });
+
+describe.skipIf(!redis.available)('a Redis older than 7.0', () => {
+  it('fails closed and names the version it needs', async () => {
+    // Only Redis 7.0 runs here; an older server answers SET with both NX and GET with this error.
+    const client = sharedClient();
+    client.setBuffer = (() =>
+      Promise.reject(new Error('ERR syntax error'))) as unknown as Redis['setBuffer'];
+    try {
+      const store = new RedisStore({ client, prefix: testPrefix('old-redis') });
+      const acquiring = store.acquire({
+        key: 'order',
+        fingerprint: 'fp',
+        token: randomUUID(),
+        leaseMs: 1000,
+        ttlMs: 1000,
+      });
+      await expect(acquiring).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(acquiring).rejects.toThrow(/needs Redis 7\.0 or later/);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
