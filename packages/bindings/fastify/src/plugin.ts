@@ -39,7 +39,7 @@ interface Pending {
 }
 
 // Per-request state lives in symbol slots (the attempt on the request, the rest on the raw
-// response), not in WeakMaps: this runs on every request, and weak tables cost the GC more.
+// response), so it goes when they go and the close listener below can find it via `this`.
 const kPending = Symbol('oncely.pending');
 const kAttempt = Symbol('oncely.attempt');
 type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext };
