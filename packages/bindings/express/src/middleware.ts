@@ -33,7 +33,7 @@ export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMidd
         (decision) => {
           if (decision.action === 'pass') next();
           else if (decision.action === 'send') {
-            if (hold) hold.deliver(decision.response);
+            if (hold) hold.deliver(decision.response, decision.source === 'live');
             else writeResponse(res, decision.response);
           }
         },

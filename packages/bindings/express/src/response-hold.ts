@@ -51,9 +51,16 @@ export class ResponseHold {
     });
   }
 
-  /** Write `response` for real: the held live response, a replay or a problem. */
-  deliver(response: HttpResponse): void {
+  /**
+   * Write `response` for real. The live response's status and headers are on the response
+   * already (the handler set them while it was held): only its body is still to go.
+   */
+  deliver(response: HttpResponse, live: boolean): void {
     this.restore();
+    if (live) {
+      if (!this.res.headersSent) this.res.end(toBuffer(response.body), this.endCallback);
+      return;
+    }
     writeResponse(this.res, response, this.endCallback);
   }
 
