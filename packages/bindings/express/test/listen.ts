@@ -13,3 +13,13 @@ export async function listen(app: express.Express): Promise<{ origin: string; cl
     },
   };
 }
+
+/** POST `body` as JSON with an idempotency key (a request that hangs fails after 3 s). */
+export function postWithKey(url: string, key: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(3000),
+  });
+}

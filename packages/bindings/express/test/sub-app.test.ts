@@ -2,7 +2,7 @@ import { MemoryStore } from '@oncely/memory';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';
-import { listen } from './listen.js';
+import { listen, postWithKey } from './listen.js';
 
 let url: string;
 let close: () => void;
@@ -26,13 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => close());
 
-const post = (key: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify({ item: 'tea' }),
-    signal: AbortSignal.timeout(3000),
-  });
+const post = (key: string) => postWithKey(url, key, { item: 'tea' });
 
 it('holds, stores and replays the response of a route in a mounted sub-app', async () => {
   const first = await post('sub-app-1');

@@ -3,7 +3,7 @@ import { MemoryStore } from '@oncely/memory';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';
-import { listen } from './listen.js';
+import { listen, postWithKey } from './listen.js';
 
 // A middleware mounted before oncely that puts its own write/end on each response, as
 // compression does: here it upper-cases the body on its way out.
@@ -47,12 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => close());
 
-const post = (key: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify({ item: 'tea' }),
-  });
+const post = (key: string) => postWithKey(url, key, { item: 'tea' });
 
 it('holds the response under a middleware that wraps write/end, and replays it through it', async () => {
   const first = await post('wrapped-1');
