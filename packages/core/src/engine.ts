@@ -175,7 +175,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       const record: StoreRecord = attempt.record;
       if (record.fingerprint !== print) {
         if (onEvent) emit({ type: 'mismatch', keyHash: keyHash() });
-        throw new FingerprintMismatchError();
+        throw new FingerprintMismatchError(undefined, record.fingerprint);
       }
       if (record.state === 'completed') {
         if (onEvent) emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });

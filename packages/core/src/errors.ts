@@ -12,6 +12,10 @@ export abstract class OncelyError extends Error {
   get type(): string {
     return PROBLEM_BASE + this.code;
   }
+  /** The same as `status`, under the name Fastify's error handler reads. */
+  get statusCode(): number {
+    return this.status;
+  }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -62,7 +66,26 @@ export class ConflictError extends OncelyError {
 export class FingerprintMismatchError extends OncelyError {
   readonly code = 'fingerprint-mismatch';
   readonly status = 422;
-  constructor(message = 'This idempotency key was already used with a different request.') {
+  constructor(
+    message = 'This idempotency key was already used with a different request.',
+    /** The fingerprint the key is bound to, for a layer that tells apart why they differ. */
+    readonly storedFingerprint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The key was used before by a request with other credentials (`Authorization`, `Cookie`...)
+ * and no `scope` says whose key it is: its response is not replayed to this caller, and the
+ * operation is not run again under the same key.
+ */
+export class CredentialsMismatchError extends OncelyError {
+  readonly code = 'credentials-mismatch';
+  readonly status = 422;
+  constructor(
+    message = 'This idempotency key was already used by a request with other credentials.',
+  ) {
     super(message);
   }
 }

@@ -23,4 +23,13 @@ export {
   type ScenarioServer,
   type ScenarioServerOptions,
 } from './run.js';
+export {
+  bearer,
+  runSeamScenarios,
+  SCENARIO_JWT_SECRET,
+  type ScenarioUser,
+  type SeamOptions,
+  signToken,
+  verifyToken,
+} from './seams/index.js';
 export { runSecurityScenarios, type SecurityScenarioOptions } from './security/index.js';

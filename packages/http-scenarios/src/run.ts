@@ -4,6 +4,8 @@ import { MemoryStore } from '@oncely/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
+import { runSeamScenarios } from './seams/index.js';
+import type { SeamOptions } from './seams/options.js';
 
 /** What a binding's test server is started with. */
 export interface ScenarioServerOptions {
@@ -11,6 +13,8 @@ export interface ScenarioServerOptions {
   app: ScenarioApp;
   /** The binding's options (core's HTTP options; `store` is always set). */
   idempotency: HttpIdempotencyOptions;
+  /** How the binding meets auth, routing and error handling; none when absent. */
+  seams?: SeamOptions;
 }
 
 export interface ScenarioServer {
@@ -500,6 +504,8 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       });
     });
   });
+
+  runSeamScenarios(target);
 }
 
 /** Wait until the first request has reached the handler (polling the app's counter). */

@@ -1,10 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { createHttpIdempotency, type HttpIdempotencyOptions } from '@oncely/core';
+import type { Request } from 'express';
 import { setAttempt } from './attempt.js';
 import { type ExpressRequestLike, toHttpRequest } from './request.js';
 import { ResponseHold, writeResponse } from './response-hold.js';
 
-export type ExpressIdempotencyOptions = HttpIdempotencyOptions;
+/**
+ * The options; `scope` and `fingerprint` get Express's `req` as their second argument (with
+ * `req.user` from passport or your own auth middleware mounted before this one).
+ */
+export type ExpressIdempotencyOptions<Req = Request> = HttpIdempotencyOptions<Req>;
 
 /** An Express middleware (4 and 5): `(req, res, next) => void`. */
 export type IdempotencyMiddleware = (
@@ -15,23 +20,32 @@ export type IdempotencyMiddleware = (
 
 /**
  * Idempotency keys for Express. Mount it after the body parsers (the body is part of the
- * request fingerprint) and before the routes it protects.
+ * request fingerprint) and the auth middleware (`scope` reads who is calling), before the
+ * routes it protects. Mounted on the app and again on a route, the route's one handles the
+ * route's requests: exactly one instance handles a request.
  */
-export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMiddleware {
+export function idempotency<Req = Request>(
+  options: ExpressIdempotencyOptions<Req>,
+): IdempotencyMiddleware {
   const http = createHttpIdempotency(options);
   return (req, res, next) => {
     // Made only when this request owns the key: a replay, a problem or a pass-through never
     // touches the response's methods.
     let hold: ResponseHold | undefined;
     http
-      .handle(toHttpRequest(req, http.settings.header), (attempt) => {
-        setAttempt(req, attempt);
-        hold = new ResponseHold(res, http.settings.maxBodyBytes);
-        return hold.capture(() => next());
-      })
+      .handle(
+        toHttpRequest(req, http.settings.header),
+        (attempt) => {
+          setAttempt(req, attempt);
+          hold = new ResponseHold(res, http.settings.maxBodyBytes, () => isUnmatched(req, res));
+          return hold.capture(() => next());
+        },
+        { native: req as unknown as Req, carrier: req, onStepAside: () => hold?.restore() },
+      )
       .then(
         (decision) => {
           if (decision.action === 'pass') next();
+          else if (decision.action === 'throw') next(decision.error);
           else if (decision.action === 'send') {
             if (hold) hold.deliver(decision.response, decision.source === 'live');
             else writeResponse(res, decision.response);
@@ -45,4 +59,12 @@ export function idempotency(options: ExpressIdempotencyOptions): IdempotencyMidd
         },
       );
   };
+}
+
+/**
+ * Express's final handler answered: a 404 that no route produced (a route's dispatch sets
+ * `req.route`, and nothing resets it).
+ */
+function isUnmatched(req: ExpressRequestLike, res: ServerResponse): boolean {
+  return res.statusCode === 404 && (req as { route?: unknown }).route === undefined;
 }

@@ -27,6 +27,8 @@ export class ResponseHold {
   constructor(
     private readonly res: ServerResponse,
     limit: number,
+    /** Whether what was sent is the framework's answer to a request no route matched. */
+    private readonly unmatched: () => boolean,
   ) {
     this.collector = new BodyCollector(limit);
   }
@@ -41,6 +43,7 @@ export class ResponseHold {
           headers: res.getHeaders() as HttpHeaders,
           body: collector.bytes(),
           complete,
+          unmatchedRoute: this.unmatched(),
         });
       };
       this.intercept();

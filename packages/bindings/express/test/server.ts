@@ -1,8 +1,25 @@
 import type { AddressInfo } from 'node:net';
-import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
+import {
+  type ScenarioServer,
+  type ScenarioServerOptions,
+  type ScenarioUser,
+  verifyToken,
+} from '@oncely/http-scenarios';
 import type express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Passport } from 'passport';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { idempotency } from '../src/index.js';
+
+/** passport + passport-http-bearer, as an app would mount them: `req.user` is the token's user. */
+function bearerAuth(): { initialize: RequestHandler; authenticate: RequestHandler } {
+  const passport = new Passport();
+  passport.use(new BearerStrategy((token, done) => done(null, verifyToken(token) ?? false)));
+  return {
+    initialize: passport.initialize() as RequestHandler,
+    authenticate: passport.authenticate('bearer', { session: false }) as RequestHandler,
+  };
+}
 
 /**
  * The scenario app behind @oncely/express on a real server. `createExpress` is Express 5 or
@@ -10,14 +27,25 @@ import { idempotency } from '../src/index.js';
  */
 export async function startExpress(
   createExpress: typeof express,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = createExpress();
+  const auth = bearerAuth();
   server.use(createExpress.json());
   server.use(createExpress.raw({ type: 'application/octet-stream' }));
   server.use(createExpress.text({ type: 'text/plain' }));
-  server.use(idempotency(options));
-  server.all('/r/:name', (req: Request, res: Response, next: NextFunction) => {
+  server.use(auth.initialize);
+  if (seams.auth === 'app') server.use(auth.authenticate);
+  const scope = seams.scopeByUser
+    ? (_: unknown, req: Request) => (req.user as ScenarioUser).sub
+    : options.scope;
+  server.use(idempotency<Request>({ ...options, scope }));
+  const onRoute: RequestHandler[] = [];
+  if (seams.routeLevel) {
+    onRoute.push(idempotency<Request>({ ...options, scope, ...seams.routeLevel }));
+  }
+  if (seams.auth === 'route') onRoute.push(auth.authenticate);
+  server.all('/r/:name', ...onRoute, (req: Request, res: Response, next: NextFunction) => {
     const url = req.originalUrl;
     app
       .handle(String(req.params.name), {
@@ -36,6 +64,15 @@ export async function startExpress(
         else res.end();
       }, next);
   });
+  if (seams.appErrorHandler) {
+    server.use((error: AppError, _req: Request, res: Response, _next: NextFunction) => {
+      res
+        .status(error.status ?? 500)
+        .set(error.headers ?? {})
+        .set('x-app-error', '1')
+        .json({ appError: error.code, type: error.problem?.type });
+    });
+  }
   const listening = server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     listening.once('listening', resolve);
@@ -50,4 +87,11 @@ export async function startExpress(
         listening.close(() => resolve());
       }),
   };
+}
+
+interface AppError {
+  status?: number;
+  code?: string;
+  headers?: Record<string, string>;
+  problem?: { type: string };
 }

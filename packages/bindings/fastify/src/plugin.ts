@@ -14,15 +14,20 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { capturePayload } from './payload.js';
 import { toHttpRequest } from './request.js';
+import { claimRoute, type RouteSetting, routeHandler } from './routes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `false` turns oncely off for this route; `true` turns it on when `routes` is `"opt-in"`. */
-    idempotency?: boolean;
+    /**
+     * `false` turns oncely off for this route; `true` turns it on when `routes` is `"opt-in"`;
+     * an options object turns it on with these options over the plugin's (e.g. `{ lease: "2m" }`).
+     */
+    idempotency?: RouteSetting;
   }
 }
 
-export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions {
+/** The options; `scope` and `fingerprint` get Fastify's `request` (with `request.user`). */
+export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions<FastifyRequest> {
   /**
    * `"all"` (default): every route, except those with `config: { idempotency: false }`.
    * `"opt-in"`: only routes with `config: { idempotency: true }`.
@@ -36,13 +41,16 @@ interface Pending {
   reject: (error: Error) => void;
   captured: boolean;
   reply: FastifyReply;
+  settings: HttpIdempotency<FastifyRequest>['settings'];
 }
 
 // Per-request state lives in symbol slots (the attempt on the request, the rest on the raw
 // response), so it goes when they go and the close listener below can find it via `this`.
 const kPending = Symbol('oncely.pending');
 const kAttempt = Symbol('oncely.attempt');
-type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext };
+/** Set by the registration that handles a request no onRoute hook saw (the 404 route). */
+const kClaimed = Symbol.for('oncely.fastify.claimed');
+type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext; [kClaimed]?: true };
 
 /**
  * The attempt a route handler runs under, when its request owns an idempotency key: `fence`
@@ -68,49 +76,58 @@ function onRawClose(this: Slots): void {
   }
 }
 
-function routeFlag(request: FastifyRequest): boolean | undefined {
-  // Fastify 5 and late 4.x: routeOptions.config; early 4.x: routeConfig.
-  const legacy = request as unknown as { routeConfig?: { idempotency?: boolean } };
-  return (request.routeOptions?.config ?? legacy.routeConfig)?.idempotency;
-}
-
 function sendNow(reply: FastifyReply, response: HttpResponse): void {
   reply.code(response.status).headers(response.headers).send(toBuffer(response.body));
 }
 
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
   const routes = options.routes ?? 'all';
-  let http: HttpIdempotency;
+  const self = {};
+  let shared: HttpIdempotency<FastifyRequest>;
   try {
     if (routes !== 'all' && routes !== 'opt-in') {
       throw new InvalidArgumentError('routes', 'expected "all" or "opt-in"');
     }
-    http = createHttpIdempotency(options);
+    shared = createHttpIdempotency(options);
   } catch (error) {
     done(error as Error);
     return;
   }
+  fastify.addHook('onRoute', (route) => claimRoute(route, self, options, shared, routes === 'all'));
 
   // preHandler: the body is parsed, the handler has not run. The downstream callback lets the
   // handler run (next()) and waits for onSend to hand over what it sent.
   fastify.addHook('preHandler', (request, reply, next) => {
-    if (!(routeFlag(request) ?? routes === 'all')) return next();
+    const route = routeHandler(request);
+    const slots = request as FastifyRequest & Slots;
+    let http: HttpIdempotency<FastifyRequest> | undefined;
+    if (route) http = route.owner === self ? route.http : undefined;
+    else if (routes === 'all' && !slots[kClaimed]) http = shared;
+    if (!http) return next();
+    slots[kClaimed] = true;
+    const { settings } = http;
     let entered = false;
-    const decision = http.handle(toHttpRequest(request, http.settings.header), (attempt) => {
+    const downstream = (attempt: RunContext) => {
       entered = true;
-      (request as FastifyRequest & Slots)[kAttempt] = attempt;
+      slots[kAttempt] = attempt;
       return new Promise<CapturedResponse>((resolve, reject) => {
-        const pending: Pending = { decision, resolve, reject, captured: false, reply };
+        const pending: Pending = { decision, resolve, reject, captured: false, reply, settings };
         (reply.raw as unknown as Slots)[kPending] = pending;
         reply.raw.on('close', onRawClose);
         next();
       });
+    };
+    const decision = http.handle(toHttpRequest(request, settings.header), downstream, {
+      native: request,
     });
     decision.then(
       (outcome) => {
         if (entered) return; // onSend sends it
         if (outcome.action === 'send') sendNow(reply, outcome.response);
-        else next();
+        else if (outcome.action === 'throw') {
+          reply.headers(outcome.error.headers);
+          next(outcome.error);
+        } else next();
       },
       (error: unknown) => {
         if (!entered) next(error as Error);
@@ -119,11 +136,11 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
   });
 
   // A callback hook, not an async one: every response passes here, most with nothing to do.
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const pending = (reply.raw as unknown as Slots)[kPending];
     if (!pending || pending.captured) return done(null, payload);
     pending.captured = true;
-    handOver(pending, reply, payload, http.settings.maxBodyBytes).then(
+    handOver(pending, request, reply, payload).then(
       (sent) => done(null, sent),
       (error: Error) => done(error),
     );
@@ -138,16 +155,18 @@ export const idempotency = fp(plugin, { name: '@oncely/fastify', fastify: '4.x |
 /** Give the handler's response to the waiting `handle`, then answer what it decided to send. */
 async function handOver(
   pending: Pending,
+  request: FastifyRequest,
   reply: FastifyReply,
   payload: unknown,
-  maxBodyBytes: number,
 ): Promise<unknown> {
-  const read = await capturePayload(payload, maxBodyBytes);
+  const read = await capturePayload(payload, pending.settings.maxBodyBytes);
   pending.resolve({
     status: reply.statusCode,
     headers: reply.getHeaders() as HttpHeaders,
     body: read.body,
     complete: read.complete,
+    // Fastify's not-found handler answered: no route matched.
+    unmatchedRoute: request.is404,
   });
   const outcome = await pending.decision;
   if (outcome.action !== 'send') return read.complete ? toBuffer(read.body) : read.payload;

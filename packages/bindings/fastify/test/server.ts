@@ -1,7 +1,22 @@
-import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
+import fastifyJwt from '@fastify/jwt';
+import {
+  SCENARIO_JWT_SECRET,
+  type ScenarioServer,
+  type ScenarioServerOptions,
+  type ScenarioUser,
+} from '@oncely/http-scenarios';
 import type Fastify from 'fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FastifyIdempotencyOptions, idempotency } from '../src/index.js';
+
+/** @fastify/jwt's plugin: 9.x for Fastify 5, 8.x (the `fastify-jwt8` alias) for Fastify 4. */
+export type JwtPlugin = typeof fastifyJwt;
+
+/** The @fastify/jwt check an app puts in a hook: 401 unless the bearer token verifies. */
+async function authenticate(request: FastifyRequest): Promise<void> {
+  // Its error carries statusCode 401, so Fastify's error handler answers it.
+  await request.jwtVerify();
+}
 
 /**
  * The scenario app behind @oncely/fastify on a real server. `createFastify` is Fastify 5 or
@@ -9,10 +24,25 @@ import { type FastifyIdempotencyOptions, idempotency } from '../src/index.js';
  */
 export async function startFastify(
   createFastify: typeof Fastify,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
   extra: Partial<FastifyIdempotencyOptions> = {},
+  jwt: JwtPlugin = fastifyJwt,
 ): Promise<ScenarioServer> {
   const server = createFastify();
+  await server.register(jwt, { secret: SCENARIO_JWT_SECRET });
+  if (seams.auth === 'app') server.addHook('onRequest', authenticate);
+  if (seams.appErrorHandler) {
+    server.setErrorHandler((error: AppError, _request, reply) => {
+      reply
+        .code(error.statusCode ?? 500)
+        .headers(error.headers ?? {})
+        .header('x-app-error', '1')
+        .send({ appError: error.code, type: error.problem?.type });
+    });
+  }
+  const scope = seams.scopeByUser
+    ? (_: unknown, request: FastifyRequest) => (request.user as ScenarioUser).sub
+    : options.scope;
   // JSON and text/plain are parsed by Fastify itself; raw bytes need a parser.
   server.addContentTypeParser(
     'application/octet-stream',
@@ -20,7 +50,7 @@ export async function startFastify(
     (_request: FastifyRequest, body: Buffer, done: (error: null, body: Buffer) => void) =>
       done(null, body),
   );
-  await server.register(idempotency, { ...options, ...extra });
+  await server.register(idempotency, { ...options, scope, ...extra });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
     const reply_ = await app.handle((request.params as { name: string }).name, {
@@ -37,7 +67,17 @@ export async function startFastify(
     if (body.kind === 'stream') return reply.type('application/octet-stream').send(body.value);
     return reply.send();
   };
-  server.route({ method: ['GET', 'POST', 'PATCH', 'PUT'], url: '/r/:name', handler });
+  const preHandler = seams.auth === 'route' ? [authenticate] : [];
+  const scenarioRoute = (on: FastifyInstance) =>
+    on.route({ method: ['GET', 'POST', 'PATCH', 'PUT'], url: '/r/:name', preHandler, handler });
+  const { routeLevel } = seams;
+  if (routeLevel) {
+    // A child context that registers the plugin again for its own routes.
+    await server.register(async (child) => {
+      await child.register(idempotency, { ...options, scope, ...extra, ...routeLevel });
+      scenarioRoute(child);
+    });
+  } else scenarioRoute(server);
   server.route({
     method: 'POST',
     url: '/off/:name',
@@ -60,4 +100,11 @@ export async function startFastify(
       await server.close();
     },
   };
+}
+
+interface AppError {
+  statusCode?: number;
+  code?: string;
+  headers?: Record<string, string>;
+  problem?: { type: string };
 }

@@ -9,12 +9,14 @@ import type { KoaContextLike } from './context.js';
  */
 export async function captureBody(ctx: KoaContextLike, limit: number): Promise<CapturedResponse> {
   const { body } = ctx;
+  // Nothing answered: Koa's own 404 for a request no route matched.
+  const unmatchedRoute = ctx.status === 404 && (body === undefined || body === null);
   let bytes: Uint8Array;
   if (body instanceof Readable) {
     const read = await readBounded(body, limit);
     if (!read.complete) {
       ctx.body = read.stream;
-      return snapshot(ctx, read.body, false);
+      return snapshot(ctx, read.body, false, false);
     }
     bytes = read.body;
     ctx.body = Buffer.from(bytes);
@@ -29,9 +31,15 @@ export async function captureBody(ctx: KoaContextLike, limit: number): Promise<C
     // Koa's own serialization of a JSON body (respond() in koa/lib/application).
     bytes = Buffer.from(JSON.stringify(body), 'utf8');
   }
-  return snapshot(ctx, bytes, bytes.byteLength <= limit);
+  return snapshot(ctx, bytes, bytes.byteLength <= limit, unmatchedRoute);
 }
 
-function snapshot(ctx: KoaContextLike, body: Uint8Array, complete: boolean): CapturedResponse {
-  return { status: ctx.status, headers: ctx.response.headers as HttpHeaders, body, complete };
+function snapshot(
+  ctx: KoaContextLike,
+  body: Uint8Array,
+  complete: boolean,
+  unmatchedRoute: boolean,
+): CapturedResponse {
+  const headers = ctx.response.headers as HttpHeaders;
+  return { status: ctx.status, headers, body, complete, unmatchedRoute };
 }

@@ -14,4 +14,7 @@ export interface KoaContextLike {
   status: number;
   body: unknown;
   set(field: string, value: string | string[]): void;
+  /** What earlier middleware left for later ones (koa-jwt's `ctx.state.user`); Koa types it `any` too. */
+  // biome-ignore lint/suspicious/noExplicitAny: Koa's own DefaultState is `any`
+  state: any;
 }

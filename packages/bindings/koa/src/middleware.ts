@@ -9,7 +9,12 @@ import { setAttempt } from './attempt.js';
 import { captureBody } from './capture.js';
 import type { KoaContextLike } from './context.js';
 
-export type KoaIdempotencyOptions = HttpIdempotencyOptions;
+/**
+ * The options; `scope` and `fingerprint` get Koa's `ctx` as their second argument (with
+ * `ctx.state.user` from koa-jwt or your own auth middleware mounted before this one).
+ */
+export type KoaIdempotencyOptions<Ctx extends KoaContextLike = KoaContextLike> =
+  HttpIdempotencyOptions<Ctx>;
 
 /** A Koa middleware (2 and 3). */
 export type IdempotencyMiddleware = (
@@ -19,12 +24,19 @@ export type IdempotencyMiddleware = (
 
 /**
  * Idempotency keys for Koa. Mount it after the body parser (the body is part of the request
- * fingerprint) and before the routes it protects. Koa sends the response after the middleware
- * chain returns, so the result is stored before the client sees it.
+ * fingerprint) and the auth middleware (`scope` reads who is calling), before the routes it
+ * protects. Koa sends the response after the middleware chain returns, so the result is stored
+ * before the client sees it. Mounted on the app and again on a router or route, the inner one
+ * handles the request: exactly one instance does.
  */
-export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddleware {
+export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
+  options: KoaIdempotencyOptions<Ctx>,
+): IdempotencyMiddleware {
   const http = createHttpIdempotency(options);
   return async (ctx, next) => {
+    // The rest of the chain, once started: an instance that steps aside for an inner one still
+    // waits for it, or Koa would respond before the inner one is done.
+    let chain: Promise<unknown> | undefined;
     const decision = await http.handle(
       {
         method: ctx.method,
@@ -35,11 +47,15 @@ export function idempotency(options: KoaIdempotencyOptions): IdempotencyMiddlewa
       },
       async (attempt) => {
         setAttempt(ctx, attempt);
-        await next();
+        chain = next();
+        await chain;
         return captureBody(ctx, http.settings.maxBodyBytes);
       },
+      { native: ctx as Ctx, carrier: ctx },
     );
     if (decision.action === 'pass') await next();
+    else if (decision.action === 'throw') throw decision.error;
+    else if (decision.action === 'yielded') await chain;
     else if (decision.action === 'send')
       respond(ctx, decision.response, decision.source === 'live');
   };

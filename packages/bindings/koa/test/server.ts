@@ -1,8 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
+import Router from '@koa/router';
+import {
+  SCENARIO_JWT_SECRET,
+  type ScenarioServer,
+  type ScenarioServerOptions,
+  type ScenarioUser,
+} from '@oncely/http-scenarios';
 import type Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { idempotency } from '../src/index.js';
+import jwt from 'koa-jwt';
+import { idempotency, type KoaContextLike } from '../src/index.js';
 
 /** Reads `application/octet-stream` bodies into a Buffer (koa-bodyparser leaves them alone). */
 const rawBytes: Koa.Middleware = async (ctx, next) => {
@@ -20,17 +27,29 @@ const rawBytes: Koa.Middleware = async (ctx, next) => {
  */
 export async function startKoa(
   KoaClass: typeof Koa,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = new KoaClass();
   server.silent = true; // the `fail` route throws on purpose
+  if (seams.appErrorHandler) server.use(appErrors);
   server.use(rawBytes);
   server.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
-  server.use(idempotency(options));
-  server.use(async (ctx) => {
-    const match = /^\/r\/([^/]+)$/.exec(ctx.path);
-    if (!match) return;
-    const reply = await app.handle(match[1] as string, {
+  const auth = jwt({ secret: SCENARIO_JWT_SECRET }) as unknown as Koa.Middleware;
+  if (seams.auth === 'app') server.use(auth);
+  const scope = seams.scopeByUser
+    ? (_: unknown, ctx: KoaContextLike) => (ctx.state.user as ScenarioUser).sub
+    : options.scope;
+  server.use(idempotency({ ...options, scope }) as unknown as Koa.Middleware);
+  const onRoute: Koa.Middleware[] = [];
+  if (seams.routeLevel) {
+    onRoute.push(
+      idempotency({ ...options, scope, ...seams.routeLevel }) as unknown as Koa.Middleware,
+    );
+  }
+  if (seams.auth === 'route') onRoute.push(auth);
+  const router = new Router();
+  router.all('/r/:name', ...onRoute, async (ctx) => {
+    const reply = await app.handle(String(ctx.params.name), {
       method: ctx.method,
       query: ctx.querystring,
       body: ctx.request.body,
@@ -48,6 +67,7 @@ export async function startKoa(
       ctx.body = body.value;
     } else ctx.body = '';
   });
+  server.use(router.routes());
   const listening = server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     listening.once('listening', resolve);
@@ -62,4 +82,24 @@ export async function startKoa(
         listening.close(() => resolve());
       }),
   };
+}
+
+/** The app's own error middleware, in front of everything. */
+const appErrors: Koa.Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (caught) {
+    const error = caught as AppError;
+    ctx.status = error.status ?? 500;
+    ctx.set(error.headers ?? {});
+    ctx.set('x-app-error', '1');
+    ctx.body = { appError: error.code, type: error.problem?.type };
+  }
+};
+
+interface AppError {
+  status?: number;
+  code?: string;
+  headers?: Record<string, string>;
+  problem?: { type: string };
 }

@@ -1,14 +1,16 @@
 export { BodyCollector, type BoundedRead, readBounded, toBuffer } from './body-capture.js';
+export { DEFAULT_CREDENTIAL_HEADERS } from './credentials.js';
 export { NOT_REPLAYED_BY_DEFAULT, replayableHeaders, withHeaderLines } from './headers.js';
 export {
   createHttpIdempotency,
   type Downstream,
+  type HandleContext,
   type HttpIdempotency,
 } from './http-idempotency.js';
 export { parseKeyHeader } from './key-header.js';
 export type { HttpIdempotencyOptions, ResolvedHttpOptions } from './options.js';
 export { defaultShouldStore } from './policy.js';
-export { problemResponse } from './problem.js';
+export { problemDetails, problemResponse } from './problem.js';
 export { requestFingerprint } from './request-fingerprint.js';
 export { retryAfterSeconds } from './retry-after.js';
 export type {
@@ -17,4 +19,6 @@ export type {
   HttpHeaders,
   HttpRequest,
   HttpResponse,
+  ProblemDetails,
+  ResponseContext,
 } from './types.js';

@@ -1,17 +1,37 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, PROBLEM_BASE } from '../errors.js';
 import type { IdempotencyOptions } from '../options.js';
 import type { Store } from '../store.js';
+import { resolveCredentialHeaders } from './credentials.js';
 import { resolveReplayHeaders } from './headers.js';
 import { defaultShouldStore } from './policy.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import type { HttpRequest, HttpResponse, ResponseContext } from './types.js';
 
-export interface HttpIdempotencyOptions extends IdempotencyOptions {
+/**
+ * The HTTP options. `Native` is the framework's own request (Express `req`, Fastify `request`,
+ * Koa `ctx`), handed to `scope` and `fingerprint` next to the normalized request.
+ */
+export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOptions {
   /** The request header that carries the key. Default `"Idempotency-Key"`. */
   header?: string;
   /** `true`: a covered request without a key gets 400. `false` (default): it passes through. */
   required?: boolean;
-  /** Whose key it is (tenant, account, API key): the same key in two scopes is two keys. */
-  scope?: (request: HttpRequest) => string | undefined | Promise<string | undefined>;
+  /**
+   * Whose key it is (the authenticated user, tenant, account): the same key in two scopes is
+   * two keys. It gets the framework's own request as well, so an auth middleware's result
+   * (`req.user`, `request.user`, `ctx.state.user`) is at hand; mount auth before oncely.
+   */
+  scope?: (
+    request: HttpRequest,
+    native: Native,
+  ) => string | undefined | Promise<string | undefined>;
+  /**
+   * The request headers that say who is calling. When no `scope` is set, a key is bound to
+   * their values (a hash of them is part of the fingerprint): a request with other credentials
+   * is refused with 422 `credentials-mismatch`, never given the first caller's response and
+   * never run again under the key. Default `["authorization", "cookie",
+   * "proxy-authorization"]` without `scope`, `[]` with one; `[]` turns the binding off.
+   */
+  credentialHeaders?: readonly string[];
   /** Methods that use keys; others pass through untouched. Default `["POST", "PATCH"]`. */
   methods?: readonly string[];
   /**
@@ -22,24 +42,37 @@ export interface HttpIdempotencyOptions extends IdempotencyOptions {
   maxBodyBytes?: number;
   /**
    * Whether a response is stored for replay; `false` releases the key so a retry runs again.
-   * Default `defaultShouldStore`: everything except 5xx and 408/409/425/429.
+   * Default `defaultShouldStore`: everything except 5xx, 401/403, 408/409/425/429 and a
+   * response the framework made because no route matched.
    */
-  shouldStore?: (response: HttpResponse) => boolean;
+  shouldStore?: (response: HttpResponse, context: ResponseContext) => boolean;
   /** Extra response headers to replay that are not replayed by default (e.g. `"set-cookie"`). */
   replayHeaders?: readonly string[];
   /** Your own request fingerprint instead of method + path + query + body. */
-  fingerprint?: (request: HttpRequest) => string;
+  fingerprint?: (request: HttpRequest, native: Native) => string;
+  /**
+   * How 400/409/422/503 problems reach the client. `"send"` (default): the binding writes the
+   * RFC 9457 response itself. `"throw"`: the `OncelyError` goes to the framework's error
+   * handling (Express `next(error)`, Fastify's error handler, Koa's error middleware) with
+   * `status`, `statusCode`, `headers` (e.g. `Retry-After`) and `problem` (the RFC 9457 body).
+   */
+  problems?: 'send' | 'throw';
+  /** The base of each problem's `type` URI, before its code. Default `"https://oncely.dev/problems/"`. */
+  problemTypeBase?: string;
 }
 
-export interface ResolvedHttpOptions {
+export interface ResolvedHttpOptions<Native = unknown> {
   header: string;
   required: boolean;
-  scope: HttpIdempotencyOptions['scope'];
+  scope: HttpIdempotencyOptions<Native>['scope'];
+  credentialHeaders: readonly string[];
   methods: ReadonlySet<string>;
   maxBodyBytes: number;
-  shouldStore: (response: HttpResponse) => boolean;
+  shouldStore: (response: HttpResponse, context: ResponseContext) => boolean;
   replayHeaders: ReadonlySet<string>;
-  fingerprint: HttpIdempotencyOptions['fingerprint'];
+  fingerprint: HttpIdempotencyOptions<Native>['fingerprint'];
+  problems: 'send' | 'throw';
+  problemTypeBase: string;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -54,10 +87,10 @@ function optionalFunction<F>(value: F | undefined, field: string): F | undefined
   return value;
 }
 
-export function resolveHttpOptions(
-  options: HttpIdempotencyOptions,
+export function resolveHttpOptions<Native>(
+  options: HttpIdempotencyOptions<Native>,
   store: Store,
-): ResolvedHttpOptions {
+): ResolvedHttpOptions<Native> {
   const header = options.header ?? 'Idempotency-Key';
   if (typeof header !== 'string' || !TOKEN.test(header)) {
     throw new InvalidArgumentError('header', 'expected a header name');
@@ -78,14 +111,26 @@ export function resolveHttpOptions(
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
     throw new InvalidArgumentError('maxBodyBytes', 'expected a whole number of bytes, 0 or more');
   }
+  const problems = options.problems ?? 'send';
+  if (problems !== 'send' && problems !== 'throw') {
+    throw new InvalidArgumentError('problems', 'expected "send" or "throw"');
+  }
+  const problemTypeBase = options.problemTypeBase ?? PROBLEM_BASE;
+  if (typeof problemTypeBase !== 'string' || !URL.canParse(problemTypeBase)) {
+    throw new InvalidArgumentError('problemTypeBase', 'expected an absolute URI');
+  }
+  const scope = optionalFunction(options.scope, 'scope');
   return {
     header: header.toLowerCase(),
     required,
-    scope: optionalFunction(options.scope, 'scope'),
+    scope,
+    credentialHeaders: resolveCredentialHeaders(options.credentialHeaders, scope !== undefined),
     methods: new Set(methods.map((m) => m.toUpperCase())),
     maxBodyBytes,
     shouldStore: optionalFunction(options.shouldStore, 'shouldStore') ?? defaultShouldStore,
     replayHeaders: resolveReplayHeaders(options.replayHeaders),
     fingerprint: optionalFunction(options.fingerprint, 'fingerprint'),
+    problems,
+    problemTypeBase,
   };
 }

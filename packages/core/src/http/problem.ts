@@ -1,12 +1,13 @@
-import { ConflictError, type OncelyError, StoreUnavailableError } from '../errors.js';
+import { ConflictError, type OncelyError, PROBLEM_BASE, StoreUnavailableError } from '../errors.js';
 import { retryAfterSeconds } from './retry-after.js';
-import type { HttpResponse } from './types.js';
+import type { HttpResponse, ProblemDetails } from './types.js';
 
 const TITLES: Record<string, string> = {
   'missing-key': 'Idempotency key required',
   'invalid-key': 'Invalid idempotency key',
   conflict: 'Request in progress',
   'fingerprint-mismatch': 'Idempotency key reused',
+  'credentials-mismatch': 'Idempotency key used by other credentials',
   'store-unavailable': 'Idempotency store unavailable',
 };
 
@@ -19,26 +20,35 @@ const STORE_UNAVAILABLE_DETAIL =
   'The idempotency store could not be reached, so the request was not processed. Retry later.';
 
 /**
- * An RFC 9457 problem response for an oncely error: `type` is the error's stable URI, `status`
- * its HTTP status. A 409 carries `Retry-After` from the running attempt's remaining lease and a
- * 503 from the store error, in whole seconds rounded up (at least 1).
+ * What a client is told about an oncely error: the RFC 9457 body (`type` is `typeBase` + the
+ * error's code, `status` its HTTP status) and the headers it needs. A 409 carries `Retry-After`
+ * from the running attempt's remaining lease and a 503 from the store error, in whole seconds
+ * rounded up (at least 1).
  */
-export function problemResponse(error: OncelyError): HttpResponse {
+export function problemDetails(error: OncelyError, typeBase = PROBLEM_BASE): ProblemDetails {
   const problem = {
-    type: error.type,
+    type: typeBase + error.code,
     title: TITLES[error.code] ?? error.name,
     status: error.status,
     detail: error instanceof StoreUnavailableError ? STORE_UNAVAILABLE_DETAIL : error.message,
   };
+  const headers: Record<string, string> = {};
+  if (error instanceof ConflictError || error instanceof StoreUnavailableError) {
+    headers['retry-after'] = String(retryAfterSeconds(error.retryAfterMs));
+  }
+  return { problem, headers };
+}
+
+/** An RFC 9457 problem response for an oncely error (see `problemDetails`). */
+export function problemResponse(error: OncelyError, typeBase = PROBLEM_BASE): HttpResponse {
+  const { problem, headers: extra } = problemDetails(error, typeBase);
   const body = Buffer.from(JSON.stringify(problem), 'utf8');
   const headers: Record<string, string> = {
     'content-type': 'application/problem+json',
     'content-length': String(body.byteLength),
     'cache-control': 'no-store',
+    ...extra,
   };
-  if (error instanceof ConflictError || error instanceof StoreUnavailableError) {
-    headers['retry-after'] = String(retryAfterSeconds(error.retryAfterMs));
-  }
   return {
     status: error.status,
     headers,

@@ -1,3 +1,5 @@
+import type { OncelyError } from '../errors.js';
+
 /** Header values as node and the frameworks hand them over (names in lower case). */
 export type HttpHeaders = Record<string, string | string[] | number | undefined>;
 
@@ -36,6 +38,14 @@ export interface CapturedResponse {
   headers: HttpHeaders;
   body: Uint8Array;
   complete: boolean;
+  /** The framework made this response because no route matched (e.g. its default 404). */
+  unmatchedRoute?: boolean;
+}
+
+/** What the store policy knows about a response besides the response itself. */
+export interface ResponseContext {
+  /** The framework made it because no route matched (Express's final 404, Fastify's not-found handler, Koa's unmatched 404). */
+  unmatchedRoute: boolean;
 }
 
 /** What a binding must do next. */
@@ -47,5 +57,20 @@ export type HttpDecision =
    * released by the policy), `replay` a stored response, `problem` an RFC 9457 error.
    */
   | { action: 'send'; source: 'live' | 'replay' | 'problem'; response: HttpResponse }
+  /**
+   * With `problems: "throw"`: hand `error` (it carries `status`, `statusCode`, `headers` and
+   * `problem`) to the framework's error handling instead of sending the problem.
+   */
+  | { action: 'throw'; error: OncelyError & ProblemDetails }
   /** Nothing more: the handler's response was streamed past the limit and is on its way. */
-  | { action: 'done' };
+  | { action: 'done' }
+  /** An inner instance (a route-level registration) took the request over: leave it alone. */
+  | { action: 'yielded' };
+
+/** What a problem error carries for an app's own error handling. */
+export interface ProblemDetails {
+  /** Response headers the problem needs (`Retry-After` on 409 and 503). */
+  headers: Record<string, string>;
+  /** The RFC 9457 body: `type`, `title`, `status`, `detail`. */
+  problem: { type: string; title: string; status: number; detail: string };
+}

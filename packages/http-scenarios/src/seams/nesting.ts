@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { send } from '../client.js';
+import type { HttpScenarioTarget } from '../run.js';
+import { problemType, seamStarter } from './start.js';
+
+const ROUTE_BASE = 'https://route.example/problems/';
+
+/**
+ * Issue 13, point 5: registered on the app and again on a route, the binding handles each
+ * request with exactly one instance. The route's instance runs the handler (its lease, TTL and
+ * policy apply); a request that finds the key stored or running is answered by the first
+ * instance it meets (Fastify knows the route first, so there it is always the route's).
+ */
+export function nesting(target: HttpScenarioTarget): void {
+  describe('app-level and route-level registrations: one instance per request, the route’s', () => {
+    const start = seamStarter(target);
+
+    it('the handler runs once (no 409 from the outer instance), the retry replays, another body is refused', async () => {
+      const server = await start({ routeLevel: { problemTypeBase: ROUTE_BASE } });
+      const key = randomUUID();
+      const first = await send(server.url('/r/order'), { key, body: { a: 1 } });
+      expect(first.status).toBe(201);
+      const again = await send(server.url('/r/order'), { key, body: { a: 1 } });
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.equals(first.body)).toBe(true);
+      const other = await send(server.url('/r/order'), { key, body: { a: 2 } });
+      expect(other.status).toBe(422);
+      const { type } = other.json() as { type: string };
+      expect([
+        problemType('fingerprint-mismatch'),
+        problemType('fingerprint-mismatch', ROUTE_BASE),
+      ]).toContain(type);
+      expect(server.app.calls('order')).toBe(1);
+    });
+
+    it('a route-level policy overrides the app-level one', async () => {
+      const server = await start({ routeLevel: { shouldStore: () => false } });
+      const key = randomUUID();
+      const first = await send(server.url('/r/order'), { key, body: { a: 1 } });
+      const again = await send(server.url('/r/order'), { key, body: { a: 1 } });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      expect(server.app.calls('order')).toBe(2);
+    });
+
+    it('50 concurrent identical requests through both registrations run the handler once', async () => {
+      const server = await start({ routeLevel: { lease: '20s' } });
+      const key = randomUUID();
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          send(server.url('/r/order?delay=200'), { key, body: { n: 1 } }),
+        ),
+      );
+      expect(server.app.calls('order')).toBe(1);
+      const ran = replies.find((r) => r.status === 201 && !r.headers.get('idempotent-replayed'));
+      expect(ran).toBeDefined();
+      for (const reply of replies) {
+        if (reply.status === 409) continue;
+        expect(reply.status).toBe(201);
+        expect(reply.body.equals(ran?.body ?? Buffer.alloc(0))).toBe(true);
+      }
+    });
+  });
+}
