@@ -43,6 +43,48 @@ describe('per-route opt-in and opt-out through route config', () => {
     }
   });
 
+  it('config.idempotency takes an options object: those options over the plugin’s, for that route', async () => {
+    let runs = 0;
+    const server = Fastify();
+    await server.register(idempotency, { store: new MemoryStore() });
+    const handler = async () => ({ run: ++runs });
+    server.post('/default', handler);
+    // This route keeps nothing: its own policy releases every response.
+    server.post(
+      '/never-stored',
+      { config: { idempotency: { shouldStore: () => false } } },
+      handler,
+    );
+    server.post('/required', { config: { idempotency: { required: true } } }, handler);
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const key = randomUUID();
+      await send(`${base}/default`, { key, body: { a: 1 } });
+      const replayed = await send(`${base}/default`, { key, body: { a: 1 } });
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      const other = randomUUID();
+      await send(`${base}/never-stored`, { key: other, body: { a: 1 } });
+      const rerun = await send(`${base}/never-stored`, { key: other, body: { a: 1 } });
+      expect(rerun.status).toBe(200);
+      expect(rerun.headers.get('idempotent-replayed')).toBeNull();
+      expect((await send(`${base}/required`, { body: { a: 1 } })).status).toBe(400);
+      expect((await send(`${base}/default`, { body: { a: 1 } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a route config that is neither a boolean nor options', async () => {
+    const server = Fastify();
+    await server.register(idempotency, { store: new MemoryStore() });
+    // biome-ignore lint/suspicious/noExplicitAny: what a plain JavaScript caller can pass
+    expect(() =>
+      server.post('/x', { config: { idempotency: 'yes' as any } }, async () => ({})),
+    ).toThrow(/config\.idempotency/);
+  });
+
   it('refuses bad options when registered', async () => {
     const app = Fastify();
     // biome-ignore lint/suspicious/noExplicitAny: what a plain JavaScript caller can pass
