@@ -14,6 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-it('the README example charges once and replays the retry', async () => {
-  await expectReadmeChargeExample(url, charges);
+it('the README example charges once per customer and replays the retry', async () => {
+  await expectReadmeChargeExample(url, charges, { alice: 'token-alice', bob: 'token-bob' });
 });

@@ -1,6 +1,6 @@
-import { expectReadmeChargeExample, send } from '@oncely/http-scenarios';
+import { expectReadmeChargeExample, send, signToken } from '@oncely/http-scenarios';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { app, charges } from '../examples/app.js';
+import { app, charges, jwtSecret } from '../examples/app.js';
 
 let url: string;
 
@@ -9,9 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-it('the README example charges once, replays the retry, and skips the opted-out route', async () => {
-  await expectReadmeChargeExample(url, charges);
-  const ping = await send(`${url}/ping`, { body: {} });
+it('the README example charges once per customer, replays the retry, and skips the opted-out route', async () => {
+  await expectReadmeChargeExample(url, charges, {
+    alice: signToken('alice', 0, jwtSecret),
+    bob: signToken('bob', 0, jwtSecret),
+  });
+  const ping = await send(`${url}/ping`, {
+    body: {},
+    headers: { authorization: `Bearer ${signToken('alice', 0, jwtSecret)}` },
+  });
   expect(ping.status).toBe(200);
   expect(ping.json()).toEqual({ pong: true });
 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { expectReadmeChargeExample } from '@oncely/http-scenarios';
+import { expectReadmeChargeExample, signToken } from '@oncely/http-scenarios';
 import { afterAll, beforeAll, it } from 'vitest';
-import { app, charges } from '../examples/app.js';
+import { app, charges, jwtSecret } from '../examples/app.js';
 
 let url: string;
 let close: () => void;
@@ -14,6 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-it('the README example charges once and replays the retry', async () => {
-  await expectReadmeChargeExample(url, charges);
+it('the README example charges once per customer and replays the retry', async () => {
+  await expectReadmeChargeExample(url, charges, {
+    alice: signToken('alice', 0, jwtSecret),
+    bob: signToken('bob', 0, jwtSecret),
+  });
 });

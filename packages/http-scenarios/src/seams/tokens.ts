@@ -15,10 +15,10 @@ const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url')
  * koa-jwt, and the passport bearer check). `nonce` makes a new token for the same principal, as
  * a token refresh does.
  */
-export function signToken(sub: string, nonce = 0): string {
+export function signToken(sub: string, nonce = 0, secret = SCENARIO_JWT_SECRET): string {
   const head = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const body = b64(JSON.stringify({ sub, nonce, iat: 1_700_000_000 }));
-  const mac = createHmac('sha256', SCENARIO_JWT_SECRET).update(`${head}.${body}`).digest();
+  const mac = createHmac('sha256', secret).update(`${head}.${body}`).digest();
   return `${head}.${body}.${b64(mac)}`;
 }
 
