@@ -1,18 +1,14 @@
 import {
   type CapturedResponse,
   createHttpIdempotency,
-  type HttpDecision,
-  type HttpHeaders,
   type HttpIdempotency,
   type HttpIdempotencyOptions,
-  type HttpResponse,
   InvalidArgumentError,
   type RunContext,
-  toBuffer,
 } from '@oncely/core';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { capturePayload } from './payload.js';
+import { handOver, type Pending, sendNow } from './hand-over.js';
 import { toHttpRequest } from './request.js';
 import { claimRoute, type RouteSetting, routeHandler } from './routes.js';
 
@@ -33,15 +29,6 @@ export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions<Fastif
    * `"opt-in"`: only routes with `config: { idempotency: true }`.
    */
   routes?: 'all' | 'opt-in';
-}
-
-interface Pending {
-  decision: Promise<HttpDecision>;
-  resolve: (response: CapturedResponse) => void;
-  reject: (error: Error) => void;
-  captured: boolean;
-  reply: FastifyReply;
-  settings: HttpIdempotency<FastifyRequest>['settings'];
 }
 
 // Per-request state lives in symbol slots (the attempt on the request, the rest on the raw
@@ -74,10 +61,6 @@ function onRawClose(this: Slots): void {
   if (pending && !pending.captured && pending.reply.sent) {
     pending.reject(new Error('The reply was hijacked; nothing to store.'));
   }
-}
-
-function sendNow(reply: FastifyReply, response: HttpResponse): void {
-  reply.code(response.status).headers(response.headers).send(toBuffer(response.body));
 }
 
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
@@ -151,32 +134,3 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
 
 /** Idempotency keys for Fastify 4 and 5: register it before the routes it protects. */
 export const idempotency = fp(plugin, { name: '@oncely/fastify', fastify: '4.x || 5.x' });
-
-/** Give the handler's response to the waiting `handle`, then answer what it decided to send. */
-async function handOver(
-  pending: Pending,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  const read = await capturePayload(payload, pending.settings.maxBodyBytes);
-  pending.resolve({
-    status: reply.statusCode,
-    headers: reply.getHeaders() as HttpHeaders,
-    body: read.body,
-    complete: read.complete,
-    // Fastify's not-found handler answered: no route matched.
-    unmatchedRoute: request.is404,
-  });
-  const outcome = await pending.decision;
-  if (outcome.action !== 'send') return read.complete ? toBuffer(read.body) : read.payload;
-  // The live response's headers are on the reply already (re-adding would double Set-Cookie);
-  // a string or Buffer payload goes out as the handler made it (a stream was read: send bytes).
-  if (outcome.source === 'live' && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
-    return payload;
-  }
-  if (outcome.source !== 'live') {
-    reply.code(outcome.response.status).headers(outcome.response.headers);
-  }
-  return toBuffer(outcome.response.body);
-}

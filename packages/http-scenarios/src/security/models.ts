@@ -49,7 +49,7 @@ export function otherSpelling(sent: Buffer, key: string): string | undefined {
   return key.startsWith('"') ? undefined : key;
 }
 
-/** Statuses oncely's default policy stores (so a retry replays them). */
-export function storedByDefault(status: number): boolean {
-  return status < 500 && ![408, 409, 425, 429].includes(status);
+/** What oncely's default policy stores (so a retry replays it): a routed answer, not a refusal. */
+export function storedByDefault(status: number, routed = true): boolean {
+  return routed && status < 500 && ![401, 403, 408, 409, 425, 429].includes(status);
 }
