@@ -37,6 +37,7 @@ export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
     // The rest of the chain, once started: an instance that steps aside for an inner one still
     // waits for it, or Koa would respond before the inner one is done.
     let chain: Promise<unknown> | undefined;
+    let steppedAside = false;
     const decision = await http.handle(
       {
         method: ctx.method,
@@ -49,9 +50,17 @@ export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
         setAttempt(ctx, attempt);
         chain = next();
         await chain;
+        // Stepped aside: the inner instance owns ctx.body now; reading it again would race Koa.
+        if (steppedAside) return new Promise<never>(() => {});
         return captureBody(ctx, http.settings.maxBodyBytes);
       },
-      { native: ctx as Ctx, carrier: ctx },
+      {
+        native: ctx as Ctx,
+        carrier: ctx,
+        onStepAside: () => {
+          steppedAside = true;
+        },
+      },
     );
     if (decision.action === 'pass') await next();
     else if (decision.action === 'throw') throw decision.error;

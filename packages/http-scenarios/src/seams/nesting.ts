@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { streamByte } from '../app.js';
 import { send } from '../client.js';
 import type { HttpScenarioTarget } from '../run.js';
 import { problemType, seamStarter } from './start.js';
@@ -43,6 +44,15 @@ export function nesting(target: HttpScenarioTarget): void {
       expect([first.status, again.status]).toEqual([201, 201]);
       expect(again.headers.get('idempotent-replayed')).toBeNull();
       expect(server.app.calls('order')).toBe(2);
+    });
+
+    it('a stream past the route’s maxBodyBytes reaches the client whole through both registrations', async () => {
+      const server = await start({ routeLevel: { maxBodyBytes: 64 * 1024 } });
+      const size = 512 * 1024 + 3;
+      const reply = await send(server.url(`/r/stream?size=${size}`), { key: randomUUID() });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toHaveLength(size);
+      for (let i = 0; i < size; i += 997) expect(reply.body[i]).toBe(streamByte(i));
     });
 
     it('50 concurrent identical requests through both registrations run the handler once', async () => {
