@@ -20,13 +20,26 @@ export abstract class OncelyError extends Error {
 
 /** A function was given a bad argument or option; `field` names it. */
 export class InvalidArgumentError extends OncelyError {
-  readonly code = 'invalid-argument';
-  readonly status = 500;
+  readonly code: string = 'invalid-argument';
+  readonly status: number = 500;
   constructor(
     readonly field: string,
     reason: string,
   ) {
     super(`${field}: ${reason}`);
+  }
+}
+
+/**
+ * The request nests deeper than a fingerprint walks (`maxDepth` levels of objects and arrays):
+ * an `InvalidArgumentError` for `run({ request })`, and over HTTP a 400 problem, since the
+ * client sent it. Bounded so a hostile body cannot overflow the stack; nothing was run.
+ */
+export class RequestTooDeepError extends InvalidArgumentError {
+  override readonly code = 'request-too-deep';
+  override readonly status = 400;
+  constructor(readonly maxDepth: number) {
+    super('request', `nests deeper than ${maxDepth} levels of objects and arrays`);
   }
 }
 

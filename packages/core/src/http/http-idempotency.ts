@@ -5,6 +5,7 @@ import {
   InvalidKeyError,
   MissingKeyError,
   type OncelyError,
+  RequestTooDeepError,
   StoreUnavailableError,
 } from '../errors.js';
 import { headerValue, normalizeHeaders } from './headers.js';
@@ -79,9 +80,15 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
     }
     if (key === undefined) return settings.required ? problem(new MissingKeyError()) : PASS;
     const scope = settings.scope ? await settings.scope(request) : undefined;
-    const fingerprint = settings.fingerprint
-      ? settings.fingerprint(request)
-      : requestFingerprint(request);
+    let fingerprint: string;
+    try {
+      fingerprint = settings.fingerprint
+        ? settings.fingerprint(request)
+        : requestFingerprint(request);
+    } catch (error) {
+      if (error instanceof RequestTooDeepError) return problem(error);
+      throw error;
+    }
 
     let captured: Captured | undefined;
     try {

@@ -8,6 +8,7 @@ const TITLES: Record<string, string> = {
   conflict: 'Request in progress',
   'fingerprint-mismatch': 'Idempotency key reused',
   'store-unavailable': 'Idempotency store unavailable',
+  'request-too-deep': 'Request nested too deeply',
 };
 
 /**
