@@ -63,7 +63,10 @@ export class ConflictError extends OncelyError {
   readonly code = 'conflict';
   readonly status = 409;
   constructor(
-    /** Milliseconds until the running attempt's lease ends. */
+    /**
+     * Milliseconds to wait before retrying. From the engine: until the running attempt's lease
+     * ends. Over HTTP: how long the running attempt is likely to take, bounded by that lease.
+     */
     readonly retryAfterMs: number,
     message = 'A request with this idempotency key is still being processed.',
   ) {
@@ -77,6 +80,21 @@ export class FingerprintMismatchError extends OncelyError {
   readonly status = 422;
   constructor(message = 'This idempotency key was already used with a different request.') {
     super(message);
+  }
+}
+
+/**
+ * The stored response has a content-coding this request does not accept and that cannot be
+ * undone here (no decoder for it): sending it would hand the client bytes it cannot read. The
+ * operation ran once and stays stored; a retry that accepts `codings` gets it.
+ */
+export class ContentCodingNotAcceptableError extends OncelyError {
+  readonly code = 'content-coding-not-acceptable';
+  readonly status = 406;
+  constructor(readonly codings: readonly string[]) {
+    super(
+      `The stored response is encoded with ${codings.join(', ')}, which this request's Accept-Encoding does not accept; retry with Accept-Encoding: ${codings.join(', ')}.`,
+    );
   }
 }
 

@@ -9,6 +9,7 @@ export {
 } from './engine.js';
 export {
   ConflictError,
+  ContentCodingNotAcceptableError,
   FingerprintMismatchError,
   InvalidArgumentError,
   InvalidKeyError,

@@ -1,6 +1,7 @@
 import { createIdempotency, type Idempotency, type RunContext } from '../engine.js';
 import {
   ConflictError,
+  ContentCodingNotAcceptableError,
   FingerprintMismatchError,
   InvalidKeyError,
   MissingKeyError,
@@ -8,8 +9,10 @@ import {
   RequestTooDeepError,
   StoreUnavailableError,
 } from '../errors.js';
+import { replayForClient } from './content-coding.js';
 import { headerValue, normalizeHeaders } from './headers.js';
 import { parseKeyHeader } from './key-header.js';
+import { nodeContentDecoders } from './node-content-decoders.js';
 import {
   type HttpIdempotencyOptions,
   type ResolvedHttpOptions,
@@ -17,6 +20,7 @@ import {
 } from './options.js';
 import { problemResponse } from './problem.js';
 import { requestFingerprint } from './request-fingerprint.js';
+import { conflictWaitMs, RunTimes } from './retry-after.js';
 import { fromStored, responseCodec, toStored } from './stored-response.js';
 import type { CapturedResponse, HttpDecision, HttpRequest, HttpResponse } from './types.js';
 
@@ -48,6 +52,7 @@ const PROBLEMS = [
   ConflictError,
   FingerprintMismatchError,
   StoreUnavailableError,
+  ContentCodingNotAcceptableError,
 ];
 
 function isProblem(error: unknown): error is OncelyError {
@@ -68,6 +73,8 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
   // A codec in the options is the user's choice (e.g. encryption at rest) and applies to
   // responses too; without one, responses are stored in their own compact form.
   const codec = options.codec === undefined ? responseCodec : undefined;
+  // How long attempts took here, so a 409 suggests the expected wait instead of the whole lease.
+  const runTimes = new RunTimes();
 
   async function handle(request: HttpRequest, downstream: Downstream): Promise<HttpDecision> {
     if (!settings.methods.has(request.method.toUpperCase())) return PASS;
@@ -90,6 +97,7 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
       throw error;
     }
 
+    const operation = `${request.method.toUpperCase()} ${request.path}`;
     let captured: Captured | undefined;
     try {
       const outcome = await engine.run(
@@ -101,13 +109,26 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
           shouldStore: () => captured?.complete === true && settings.shouldStore(captured),
         },
         async (attempt) => {
-          const response = await downstream(attempt);
+          const started = performance.now();
+          let response: CapturedResponse;
+          try {
+            response = await downstream(attempt);
+          } finally {
+            runTimes.record(operation, performance.now() - started);
+          }
           captured = { ...response, headers: normalizeHeaders(response.headers) };
           return toStored(captured, settings.replayHeaders);
         },
       );
       if (outcome.status === 'replayed') {
-        return { action: 'send', source: 'replay', response: fromStored(outcome.value) };
+        // Never a content-coding the client did not accept (compression mounted after the
+        // binding stores the body as the first client accepted it).
+        const response = await replayForClient(
+          fromStored(outcome.value),
+          request.headers,
+          nodeContentDecoders,
+        );
+        return { action: 'send', source: 'replay', response };
       }
       return live(captured as Captured);
     } catch (error) {
@@ -115,6 +136,10 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
       // the record could be stored (store down, result too large, lease taken over). The engine
       // reported the failure as an event; the key was released or its lease lapses.
       if (captured) return live(captured);
+      if (error instanceof ConflictError) {
+        const waitMs = conflictWaitMs(runTimes.expectedMs(operation), error.retryAfterMs);
+        return problem(new ConflictError(waitMs, error.message));
+      }
       if (isProblem(error)) return problem(error);
       throw error;
     }

@@ -9,6 +9,7 @@ const TITLES: Record<string, string> = {
   'fingerprint-mismatch': 'Idempotency key reused',
   'store-unavailable': 'Idempotency store unavailable',
   'request-too-deep': 'Request nested too deeply',
+  'content-coding-not-acceptable': 'Stored response not acceptable',
 };
 
 /**
@@ -21,8 +22,9 @@ const STORE_UNAVAILABLE_DETAIL =
 
 /**
  * An RFC 9457 problem response for an oncely error: `type` is the error's stable URI, `status`
- * its HTTP status. A 409 carries `Retry-After` from the running attempt's remaining lease and a
- * 503 from the store error, in whole seconds rounded up (at least 1).
+ * its HTTP status. A 409 carries `Retry-After` from the error's `retryAfterMs` (over HTTP, how
+ * long the running attempt is likely to take, bounded by its lease) and a 503 from the store
+ * error, in whole seconds rounded up (at least 1).
  */
 export function problemResponse(error: OncelyError): HttpResponse {
   const problem = {
