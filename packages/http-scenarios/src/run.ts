@@ -4,6 +4,7 @@ import { MemoryStore } from '@oncely/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
+import { protocolScenarios } from './scenarios/index.js';
 
 /** What a binding's test server is started with. */
 export interface ScenarioServerOptions {
@@ -11,6 +12,12 @@ export interface ScenarioServerOptions {
   app: ScenarioApp;
   /** The binding's options (core's HTTP options; `store` is always set). */
   idempotency: HttpIdempotencyOptions;
+  /**
+   * Mount the framework's real response compression (Express `compression`, `koa-compress`,
+   * `@fastify/compress`; threshold 0, so every body is compressed for a client that asks)
+   * after the binding and before the routes: where a user who adds it after oncely puts it.
+   */
+  compress?: boolean;
 }
 
 export interface ScenarioServer {
@@ -499,6 +506,8 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect((await send(url('/r/order'), { key: key(), body: { a: 1 } })).status).toBe(201);
       });
     });
+
+    protocolScenarios(target);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
+import compression from 'compression';
 import type express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { idempotency } from '../src/index.js';
@@ -10,13 +11,14 @@ import { idempotency } from '../src/index.js';
  */
 export async function startExpress(
   createExpress: typeof express,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, compress }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = createExpress();
   server.use(createExpress.json());
   server.use(createExpress.raw({ type: 'application/octet-stream' }));
   server.use(createExpress.text({ type: 'text/plain' }));
   server.use(idempotency(options));
+  if (compress) server.use(compression({ threshold: 0 }));
   server.all('/r/:name', (req: Request, res: Response, next: NextFunction) => {
     const url = req.originalUrl;
     app

@@ -75,7 +75,10 @@ function routeFlag(request: FastifyRequest): boolean | undefined {
 }
 
 function sendNow(reply: FastifyReply, response: HttpResponse): void {
-  reply.code(response.status).headers(response.headers).send(toBuffer(response.body));
+  // No body is sent as none, as the handler's own `reply.send()` was: a Buffer would add
+  // `Content-Type: application/octet-stream` that the live response did not have.
+  const body = response.body.byteLength === 0 ? undefined : toBuffer(response.body);
+  reply.code(response.status).headers(response.headers).send(body);
 }
 
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {

@@ -1,6 +1,8 @@
+import fastifyCompress from '@fastify/compress';
 import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
 import type Fastify from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCompress7 from 'fastify-compress7';
 import { type FastifyIdempotencyOptions, idempotency } from '../src/index.js';
 
 /**
@@ -9,7 +11,7 @@ import { type FastifyIdempotencyOptions, idempotency } from '../src/index.js';
  */
 export async function startFastify(
   createFastify: typeof Fastify,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, compress }: ScenarioServerOptions,
   extra: Partial<FastifyIdempotencyOptions> = {},
 ): Promise<ScenarioServer> {
   const server = createFastify();
@@ -21,6 +23,9 @@ export async function startFastify(
       done(null, body),
   );
   await server.register(idempotency, { ...options, ...extra });
+  // @fastify/compress 8 is for Fastify 5, 7 for Fastify 4.
+  const compressPlugin = server.version.startsWith('4.') ? fastifyCompress7 : fastifyCompress;
+  if (compress) await server.register(compressPlugin as typeof fastifyCompress, { threshold: 0 });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
     const reply_ = await app.handle((request.params as { name: string }).name, {

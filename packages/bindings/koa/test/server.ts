@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ScenarioServer, ScenarioServerOptions } from '@oncely/http-scenarios';
 import type Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
+import koaCompress from 'koa-compress';
 import { idempotency } from '../src/index.js';
 
 /** Reads `application/octet-stream` bodies into a Buffer (koa-bodyparser leaves them alone). */
@@ -20,13 +21,14 @@ const rawBytes: Koa.Middleware = async (ctx, next) => {
  */
 export async function startKoa(
   KoaClass: typeof Koa,
-  { app, idempotency: options }: ScenarioServerOptions,
+  { app, idempotency: options, compress }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = new KoaClass();
   server.silent = true; // the `fail` route throws on purpose
   server.use(rawBytes);
   server.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
   server.use(idempotency(options));
+  if (compress) server.use(koaCompress({ threshold: 0 }));
   server.use(async (ctx) => {
     const match = /^\/r\/([^/]+)$/.exec(ctx.path);
     if (!match) return;
@@ -46,7 +48,7 @@ export async function startKoa(
     } else if (body.kind === 'bytes' || body.kind === 'stream') {
       ctx.type = 'application/octet-stream';
       ctx.body = body.value;
-    } else ctx.body = '';
+    } else if (body.kind === 'empty') ctx.body = '';
   });
   const listening = server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
