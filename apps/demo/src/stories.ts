@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseDuration } from '@oncely/core';
 import { ApiProcess } from './api-process.js';
 import { type Answer, countByStatus, getJson, post } from './http-client.js';
 import { FakeProvider } from './provider.js';
@@ -176,7 +177,9 @@ async function frozenWorker(demo: Demo): Promise<StoryResult> {
   const pending = post(url, body, key);
   await hold.arrived; // the API holds the key and is stuck in its provider call
   const during = await post(url, body, key);
-  await sleep((during.retryAfter ?? 2) * 1000 + 100);
+  // Past the lease, not Retry-After: the hint is how long a charge usually takes (1 s until
+  // one finished), so honouring it may find the frozen attempt's lease still running.
+  await sleep(parseDuration(CHARGE_LEASE, 'lease') + 100);
   const takeover = await post(url, body, key);
   hold.release(); // the frozen attempt wakes up and makes its late call
   const first = await pending;
@@ -229,7 +232,9 @@ async function killedWorker(demo: Demo): Promise<StoryResult> {
   const first = await pending;
   const restarting = ApiProcess.start(demo.env, killed.port);
   const during = await post(`${second.url}/charges`, body, key);
-  await sleep((during.retryAfter ?? 2) * 1000 + 100);
+  // Past the lease, not Retry-After: the hint is how long a charge usually takes (1 s until
+  // one finished), so honouring it may find the frozen attempt's lease still running.
+  await sleep(parseDuration(CHARGE_LEASE, 'lease') + 100);
   const takeover = await post(`${second.url}/charges`, body, key);
   demo.api = await restarting;
   const onRestarted = await post(`${demo.api.url}/charges`, body, key);

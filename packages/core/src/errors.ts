@@ -24,13 +24,26 @@ export abstract class OncelyError extends Error {
 
 /** A function was given a bad argument or option; `field` names it. */
 export class InvalidArgumentError extends OncelyError {
-  readonly code = 'invalid-argument';
-  readonly status = 500;
+  readonly code: string = 'invalid-argument';
+  readonly status: number = 500;
   constructor(
     readonly field: string,
     reason: string,
   ) {
     super(`${field}: ${reason}`);
+  }
+}
+
+/**
+ * The request nests deeper than a fingerprint walks (`maxDepth` levels of objects and arrays):
+ * an `InvalidArgumentError` for `run({ request })`, and over HTTP a 400 problem, since the
+ * client sent it. Bounded so a hostile body cannot overflow the stack; nothing was run.
+ */
+export class RequestTooDeepError extends InvalidArgumentError {
+  override readonly code = 'request-too-deep';
+  override readonly status = 400;
+  constructor(readonly maxDepth: number) {
+    super('request', `nests deeper than ${maxDepth} levels of objects and arrays`);
   }
 }
 
@@ -54,7 +67,10 @@ export class ConflictError extends OncelyError {
   readonly code = 'conflict';
   readonly status = 409;
   constructor(
-    /** Milliseconds until the running attempt's lease ends. */
+    /**
+     * Milliseconds to wait before retrying. From the engine: until the running attempt's lease
+     * ends. Over HTTP: how long the running attempt is likely to take, bounded by that lease.
+     */
     readonly retryAfterMs: number,
     message = 'A request with this idempotency key is still being processed.',
   ) {
@@ -87,6 +103,21 @@ export class CredentialsMismatchError extends OncelyError {
     message = 'This idempotency key was already used by a request with other credentials.',
   ) {
     super(message);
+  }
+}
+
+/**
+ * The stored response has a content-coding this request does not accept and that cannot be
+ * undone here (no decoder for it): sending it would hand the client bytes it cannot read. The
+ * operation ran once and stays stored; a retry that accepts `codings` gets it.
+ */
+export class ContentCodingNotAcceptableError extends OncelyError {
+  readonly code = 'content-coding-not-acceptable';
+  readonly status = 406;
+  constructor(readonly codings: readonly string[]) {
+    super(
+      `The stored response is encoded with ${codings.join(', ')}, which this request's Accept-Encoding does not accept; retry with Accept-Encoding: ${codings.join(', ')}.`,
+    );
   }
 }
 

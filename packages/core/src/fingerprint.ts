@@ -1,16 +1,26 @@
 import * as crypto from 'node:crypto';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, RequestTooDeepError } from './errors.js';
 
 /**
  * Canonical JSON (RFC 8785 style): object keys sorted by UTF-16 code units, numbers in
  * ECMAScript's shortest form, -0 as 0, `undefined` properties left out as JSON does. Bytes
  * (Uint8Array/Buffer) inside a value are written as `b"<base64>"`, a form no JSON text can
  * take, so they never collide with a string. Values that have no canonical form (NaN,
- * Infinity, bigint, functions, symbols, cycles, class instances) are refused.
+ * Infinity, bigint, functions, symbols, cycles, class instances) are refused, and so is a value
+ * nested deeper than `MAX_FINGERPRINT_DEPTH` (`RequestTooDeepError`).
  */
 export function canonicalJson(value: unknown): string {
   return write(value);
 }
+
+/**
+ * How many levels of objects and arrays a fingerprint walks. The walk recurses, and a JSON body
+ * of 5 000 nested arrays is 10 KB that every framework's parser accepts: without a bound it
+ * overflows the stack. Real request bodies are a few levels deep; 256 leaves room for any of
+ * them and keeps the walk far from the stack's end however deep the caller already is. A plain
+ * comparison per object, so the normal case pays nothing measurable.
+ */
+export const MAX_FINGERPRINT_DEPTH = 256;
 
 /**
  * Objects and arrays are tracked for cycles only below this depth: a cycle recurses forever,
@@ -72,6 +82,7 @@ function writeValue(value: unknown, depth: number, seen: Set<object> | undefined
   if (object instanceof Uint8Array) {
     return `b"${Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')}"`;
   }
+  if (depth >= MAX_FINGERPRINT_DEPTH) throw new RequestTooDeepError(MAX_FINGERPRINT_DEPTH);
   if (depth >= TRACK_CYCLES_FROM_DEPTH) {
     seen ??= new Set();
     if (seen.has(object)) throw new Refusal('is circular');

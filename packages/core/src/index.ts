@@ -9,6 +9,7 @@ export {
 } from './engine.js';
 export {
   ConflictError,
+  ContentCodingNotAcceptableError,
   CredentialsMismatchError,
   FingerprintMismatchError,
   InvalidArgumentError,
@@ -17,12 +18,13 @@ export {
   OncelyError,
   OwnershipLostError,
   PROBLEM_BASE,
+  RequestTooDeepError,
   ResultEncodingError,
   ResultTooLargeError,
   StoreUnavailableError,
 } from './errors.js';
 export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from './events.js';
-export { canonicalJson, fingerprint } from './fingerprint.js';
+export { canonicalJson, fingerprint, MAX_FINGERPRINT_DEPTH } from './fingerprint.js';
 export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 
 /** What a scenario route answers, in terms every framework can send its own way. */
 export type ScenarioBody =
@@ -6,7 +7,9 @@ export type ScenarioBody =
   | { kind: 'text'; value: string }
   | { kind: 'bytes'; value: Buffer }
   | { kind: 'stream'; value: Readable }
-  | { kind: 'empty' };
+  | { kind: 'empty' }
+  /** The status alone: no body set, so the framework sends what it fills in by default. */
+  | { kind: 'none' };
 
 export interface ScenarioReply {
   status: number;
@@ -33,6 +36,19 @@ export function streamByte(index: number): number {
 }
 
 export const STREAM_CHUNK = 16 * 1024;
+
+/** What the `encoded` route encodes: JSON long enough that every coding shrinks it. */
+export const ENCODED_PLAIN = Buffer.from(
+  JSON.stringify({ order: 'ord_1', lines: Array.from({ length: 40 }, (_, i) => `line ${i}`) }),
+);
+
+/** The codings the `encoded` route can apply itself; `x-unknown` stands for one with no decoder. */
+const ENCODERS: Record<string, (bytes: Buffer) => Buffer> = {
+  gzip: gzipSync,
+  deflate: deflateSync,
+  br: brotliCompressSync,
+  'x-unknown': (bytes) => Buffer.from(bytes).reverse(),
+};
 
 /**
  * The application behind every binding's test server: one handler per route name, mounted by
@@ -113,6 +129,27 @@ export class ScenarioApp {
       }
       case 'empty':
         return { status: 200, headers, body: { kind: 'empty' } };
+      case 'status-only': {
+        const code = Number(query.get('code') ?? 200);
+        return { status: code, headers, body: { kind: 'none' } };
+      }
+      case 'encoded': {
+        // Encodes its own body (as a handler sending pre-compressed bytes does) with `coding`,
+        // when the request accepts it, the way a compression middleware negotiates.
+        const coding = query.get('coding') ?? 'gzip';
+        const accepted = String(input.headers?.['accept-encoding'] ?? '').includes(coding);
+        const encoded: Record<string, string> = accepted
+          ? { 'content-encoding': coding, vary: 'Accept-Encoding' }
+          : {};
+        const bytes = accepted
+          ? (ENCODERS[coding] as (b: Buffer) => Buffer)(ENCODED_PLAIN)
+          : ENCODED_PLAIN;
+        return {
+          status: 201,
+          headers: { ...headers, ...encoded },
+          body: { kind: 'bytes', value: bytes },
+        };
+      }
       case 'stream': {
         const size = Number(query.get('size') ?? 0);
         return { status: 200, headers, body: { kind: 'stream', value: streamOf(size) } };

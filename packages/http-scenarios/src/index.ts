@@ -1,4 +1,5 @@
 export {
+  ENCODED_PLAIN,
   PER_CLIENT_DATE,
   ScenarioApp,
   type ScenarioBody,

@@ -4,6 +4,7 @@ import { MemoryStore } from '@oncely/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
+import { protocolScenarios } from './scenarios/index.js';
 import { runSeamScenarios } from './seams/index.js';
 import type { SeamOptions } from './seams/options.js';
 
@@ -15,6 +16,12 @@ export interface ScenarioServerOptions {
   idempotency: HttpIdempotencyOptions;
   /** How the binding meets auth, routing and error handling; none when absent. */
   seams?: SeamOptions;
+  /**
+   * Mount the framework's real response compression (Express `compression`, `koa-compress`,
+   * `@fastify/compress`; threshold 0, so every body is compressed for a client that asks)
+   * after the binding and before the routes: where a user who adds it after oncely puts it.
+   */
+  compress?: boolean;
 }
 
 export interface ScenarioServer {
@@ -503,6 +510,8 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect((await send(url('/r/order'), { key: key(), body: { a: 1 } })).status).toBe(201);
       });
     });
+
+    protocolScenarios(target);
   });
 
   runSeamScenarios(target);

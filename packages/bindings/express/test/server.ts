@@ -5,6 +5,7 @@ import {
   type ScenarioUser,
   verifyToken,
 } from '@oncely/http-scenarios';
+import compression from 'compression';
 import type express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
@@ -27,7 +28,7 @@ function bearerAuth(): { initialize: RequestHandler; authenticate: RequestHandle
  */
 export async function startExpress(
   createExpress: typeof express,
-  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {}, compress }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = createExpress();
   const auth = bearerAuth();
@@ -40,6 +41,7 @@ export async function startExpress(
     ? (_: unknown, req: Request) => (req.user as ScenarioUser).sub
     : options.scope;
   server.use(idempotency<Request>({ ...options, scope }));
+  if (compress) server.use(compression({ threshold: 0 }));
   const onRoute: RequestHandler[] = [];
   if (seams.routeLevel) {
     onRoute.push(idempotency<Request>({ ...options, scope, ...seams.routeLevel }));

@@ -20,11 +20,14 @@ export interface Pending {
 }
 
 export function sendNow(reply: FastifyReply, response: HttpResponse): void {
-  reply.code(response.status).headers(response.headers).send(toBuffer(response.body));
+  // No body is sent as none, as the handler's own `reply.send()` was: a Buffer would add
+  // `Content-Type: application/octet-stream` that the live response did not have.
+  const body = response.body.byteLength === 0 ? undefined : toBuffer(response.body);
+  reply.code(response.status).headers(response.headers).send(body);
 }
 
-export /** Give the handler's response to the waiting `handle`, then answer what it decided to send. */
-async function handOver(
+/** Give the handler's response to the waiting `handle`, then answer what it decided to send. */
+export async function handOver(
   pending: Pending,
   request: FastifyRequest,
   reply: FastifyReply,

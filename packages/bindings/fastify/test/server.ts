@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import fastifyJwt from '@fastify/jwt';
 import {
   SCENARIO_JWT_SECRET,
@@ -7,6 +8,7 @@ import {
 } from '@oncely/http-scenarios';
 import type Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCompress7 from 'fastify-compress7';
 import { type FastifyIdempotencyOptions, idempotency } from '../src/index.js';
 
 /** @fastify/jwt's plugin: 9.x for Fastify 5, 8.x (the `fastify-jwt8` alias) for Fastify 4. */
@@ -24,7 +26,7 @@ async function authenticate(request: FastifyRequest): Promise<void> {
  */
 export async function startFastify(
   createFastify: typeof Fastify,
-  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {}, compress }: ScenarioServerOptions,
   extra: Partial<FastifyIdempotencyOptions> = {},
   jwt: JwtPlugin = fastifyJwt,
 ): Promise<ScenarioServer> {
@@ -51,6 +53,9 @@ export async function startFastify(
       done(null, body),
   );
   await server.register(idempotency, { ...options, scope, ...extra });
+  // @fastify/compress 8 is for Fastify 5, 7 for Fastify 4.
+  const compressPlugin = server.version.startsWith('4.') ? fastifyCompress7 : fastifyCompress;
+  if (compress) await server.register(compressPlugin as typeof fastifyCompress, { threshold: 0 });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
     const reply_ = await app.handle((request.params as { name: string }).name, {

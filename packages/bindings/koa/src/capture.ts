@@ -20,18 +20,37 @@ export async function captureBody(ctx: KoaContextLike, limit: number): Promise<C
     }
     bytes = read.body;
     ctx.body = Buffer.from(bytes);
-  } else if (
-    body === undefined ||
-    body === null ||
-    typeof body === 'string' ||
-    body instanceof Uint8Array
-  ) {
+  } else if (body === undefined || body === null) {
+    return koaFilledIn(ctx, unmatchedRoute);
+  } else if (typeof body === 'string' || body instanceof Uint8Array) {
     bytes = toBuffer(body);
   } else {
     // Koa's own serialization of a JSON body (respond() in koa/lib/application).
     bytes = Buffer.from(JSON.stringify(body), 'utf8');
   }
   return snapshot(ctx, bytes, bytes.byteLength <= limit, unmatchedRoute);
+}
+
+/** Statuses Koa sends without a body (`statuses.empty`). */
+const EMPTY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * No body: Koa fills one in when it responds (respond() in koa/lib/application): the status
+ * message as text/plain, unless the body was set to null on purpose or the status has none.
+ * The stored response is what Koa sends; ctx is left as it is, so Koa still sends it itself.
+ */
+function koaFilledIn(ctx: KoaContextLike, unmatchedRoute: boolean): CapturedResponse {
+  const explicitNull = (ctx.response as { _explicitNullBody?: boolean })._explicitNullBody;
+  if (explicitNull || EMPTY_STATUS.has(ctx.status)) {
+    return snapshot(ctx, new Uint8Array(), true, unmatchedRoute);
+  }
+  const text =
+    (ctx.req?.httpVersionMajor ?? 1) >= 2 ? String(ctx.status) : ctx.message || String(ctx.status);
+  const headers = {
+    ...(ctx.response.headers as HttpHeaders),
+    'content-type': 'text/plain; charset=utf-8',
+  };
+  return { status: ctx.status, headers, body: toBuffer(text), complete: true, unmatchedRoute };
 }
 
 function snapshot(

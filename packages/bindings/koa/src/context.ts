@@ -7,11 +7,13 @@ export interface KoaContextLike {
   querystring: string;
   headers: IncomingHttpHeaders;
   /** Node's request: its `headersDistinct` shows a key header sent more than once. */
-  req?: { headersDistinct?: Record<string, string[] | undefined> };
+  req?: { headersDistinct?: Record<string, string[] | undefined>; httpVersionMajor?: number };
   /** `body` is what a body parser (`koa-bodyparser`, `@koa/bodyparser`...) left. */
   request: { body?: unknown };
   response: { headers: OutgoingHttpHeaders };
   status: number;
+  /** The status message (`"Accepted"`), which Koa sends when nothing set a body. */
+  message: string;
   body: unknown;
   set(field: string, value: string | string[]): void;
   /** What earlier middleware left for later ones (koa-jwt's `ctx.state.user`); Koa types it `any` too. */

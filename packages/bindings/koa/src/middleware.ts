@@ -71,9 +71,11 @@ export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
 }
 
 function respond(ctx: KoaContextLike, response: HttpResponse, live: boolean): void {
+  // The live response is in ctx as the chain left it (a stream read for storing was put back
+  // as bytes): Koa sends it its own way, filling in what it fills in when no body was set.
+  if (live) return;
   // Body first: Koa then keeps an explicit status and drops the body of a 204/304.
   ctx.body = toBuffer(response.body);
   ctx.status = response.status;
-  if (live) return; // its headers are on the response already
   for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);
 }

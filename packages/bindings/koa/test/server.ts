@@ -8,6 +8,7 @@ import {
 } from '@oncely/http-scenarios';
 import type Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
+import koaCompress from 'koa-compress';
 import jwt from 'koa-jwt';
 import { idempotency, type KoaContextLike } from '../src/index.js';
 
@@ -27,7 +28,7 @@ const rawBytes: Koa.Middleware = async (ctx, next) => {
  */
 export async function startKoa(
   KoaClass: typeof Koa,
-  { app, idempotency: options, seams = {} }: ScenarioServerOptions,
+  { app, idempotency: options, seams = {}, compress }: ScenarioServerOptions,
 ): Promise<ScenarioServer> {
   const server = new KoaClass();
   server.silent = true; // the `fail` route throws on purpose
@@ -40,6 +41,7 @@ export async function startKoa(
     ? (_: unknown, ctx: KoaContextLike) => (ctx.state.user as ScenarioUser).sub
     : options.scope;
   server.use(idempotency({ ...options, scope }) as unknown as Koa.Middleware);
+  if (compress) server.use(koaCompress({ threshold: 0 }));
   const onRoute: Koa.Middleware[] = [];
   if (seams.routeLevel) {
     onRoute.push(
@@ -65,7 +67,7 @@ export async function startKoa(
     } else if (body.kind === 'bytes' || body.kind === 'stream') {
       ctx.type = 'application/octet-stream';
       ctx.body = body.value;
-    } else ctx.body = '';
+    } else if (body.kind === 'empty') ctx.body = '';
   });
   server.use(router.routes());
   const listening = server.listen(0, '127.0.0.1');

@@ -1,17 +1,21 @@
 import { createIdempotency, type Idempotency, type RunContext } from '../engine.js';
 import {
   ConflictError,
+  ContentCodingNotAcceptableError,
   CredentialsMismatchError,
   FingerprintMismatchError,
   InvalidKeyError,
   MissingKeyError,
   type OncelyError,
+  RequestTooDeepError,
   StoreUnavailableError,
 } from '../errors.js';
+import { replayForClient } from './content-coding.js';
 import { bindCredentials, differInCredentialsOnly } from './credentials.js';
 import { headerValue, normalizeHeaders } from './headers.js';
 import { parseKeyHeader } from './key-header.js';
 import { claim, claimOf, STEPPED_ASIDE } from './nesting.js';
+import { nodeContentDecoders } from './node-content-decoders.js';
 import {
   type HttpIdempotencyOptions,
   type ResolvedHttpOptions,
@@ -19,6 +23,7 @@ import {
 } from './options.js';
 import { problemDetails, problemResponse } from './problem.js';
 import { requestFingerprint } from './request-fingerprint.js';
+import { conflictWaitMs, RunTimes } from './retry-after.js';
 import { fromStored, responseCodec, toStored } from './stored-response.js';
 import type {
   CapturedResponse,
@@ -79,6 +84,7 @@ const PROBLEMS = [
   FingerprintMismatchError,
   CredentialsMismatchError,
   StoreUnavailableError,
+  ContentCodingNotAcceptableError,
 ];
 
 function isProblem(error: unknown): error is OncelyError {
@@ -98,6 +104,8 @@ export function createHttpIdempotency<Native = unknown>(
   // responses too; without one, responses are stored in their own compact form.
   const codec = options.codec === undefined ? responseCodec : undefined;
   const self = {};
+  // How long attempts took here, so a 409 suggests the expected wait instead of the whole lease.
+  const runTimes = new RunTimes();
 
   function problem(error: OncelyError): HttpDecision {
     if (settings.problems === 'throw') {
@@ -135,14 +143,21 @@ export function createHttpIdempotency<Native = unknown>(
     if (outer) await outer.stepAside();
     const native = context?.native as Native;
     const scope = settings.scope ? await settings.scope(request, native) : undefined;
-    let fingerprint = settings.fingerprint
-      ? settings.fingerprint(request, native)
-      : requestFingerprint(request);
+    let fingerprint: string;
+    try {
+      fingerprint = settings.fingerprint
+        ? settings.fingerprint(request, native)
+        : requestFingerprint(request);
+    } catch (error) {
+      if (error instanceof RequestTooDeepError) return problem(error);
+      throw error;
+    }
     if (scope === undefined && settings.credentialHeaders.length > 0) {
       fingerprint = bindCredentials(fingerprint, key, request.headers, settings.credentialHeaders);
     }
     const held = claim(context?.carrier, self, context?.onStepAside);
 
+    const operation = `${request.method.toUpperCase()} ${request.path}`;
     let captured: Captured | undefined;
     try {
       const outcome = await engine.run(
@@ -156,7 +171,13 @@ export function createHttpIdempotency<Native = unknown>(
             settings.shouldStore(captured, { unmatchedRoute: captured.unmatchedRoute }),
         },
         async (attempt) => {
-          const response = await held.wrap(() => downstream(attempt));
+          const started = performance.now();
+          let response: CapturedResponse;
+          try {
+            response = await held.wrap(() => downstream(attempt));
+          } finally {
+            runTimes.record(operation, performance.now() - started);
+          }
           captured = {
             status: response.status,
             headers: normalizeHeaders(response.headers),
@@ -168,7 +189,14 @@ export function createHttpIdempotency<Native = unknown>(
         },
       );
       if (outcome.status === 'replayed') {
-        return { action: 'send', source: 'replay', response: fromStored(outcome.value) };
+        // Never a content-coding the client did not accept (compression mounted after the
+        // binding stores the body as the first client accepted it).
+        const response = await replayForClient(
+          fromStored(outcome.value),
+          request.headers,
+          nodeContentDecoders,
+        );
+        return { action: 'send', source: 'replay', response };
       }
       return live(captured as Captured);
     } catch (error) {
@@ -184,6 +212,10 @@ export function createHttpIdempotency<Native = unknown>(
         if (differInCredentialsOnly(error.storedFingerprint, fingerprint)) {
           return problem(new CredentialsMismatchError());
         }
+      }
+      if (error instanceof ConflictError) {
+        const waitMs = conflictWaitMs(runTimes.expectedMs(operation), error.retryAfterMs);
+        return problem(new ConflictError(waitMs, error.message));
       }
       if (isProblem(error)) return problem(error);
       throw error;

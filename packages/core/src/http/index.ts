@@ -1,4 +1,10 @@
 export { BodyCollector, type BoundedRead, readBounded, toBuffer } from './body-capture.js';
+export {
+  acceptsCodings,
+  type ContentDecoders,
+  contentCodings,
+  replayForClient,
+} from './content-coding.js';
 export { DEFAULT_CREDENTIAL_HEADERS } from './credentials.js';
 export { NOT_REPLAYED_BY_DEFAULT, replayableHeaders, withHeaderLines } from './headers.js';
 export {
@@ -8,11 +14,17 @@ export {
   type HttpIdempotency,
 } from './http-idempotency.js';
 export { parseKeyHeader } from './key-header.js';
+export { nodeContentDecoders } from './node-content-decoders.js';
 export type { HttpIdempotencyOptions, ResolvedHttpOptions } from './options.js';
 export { defaultShouldStore } from './policy.js';
 export { problemDetails, problemResponse } from './problem.js';
 export { requestFingerprint } from './request-fingerprint.js';
-export { retryAfterSeconds } from './retry-after.js';
+export {
+  conflictWaitMs,
+  RunTimes,
+  retryAfterSeconds,
+  UNKNOWN_RUN_TIME_MS,
+} from './retry-after.js';
 export type {
   CapturedResponse,
   HttpDecision,

@@ -10,7 +10,8 @@ const OUTER_WHITESPACE = /^[ \t]+|[ \t]+$/g;
  * result must be 1..255 visible ASCII characters.
  *
  * Returns `undefined` when the header is absent. Throws `InvalidKeyError` for anything else
- * that is not a valid key, including a header sent more than once.
+ * that is not a valid key, including a header sent more than once and a bare value with a comma
+ * (a list: `a,b` and `a, b` are both two values; `"a,b"` is one).
  */
 export function parseKeyHeader(value: string | readonly string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -23,8 +24,16 @@ export function parseKeyHeader(value: string | readonly string[] | undefined): s
   // HTTP strips optional whitespace around a field value; do the same for values handed in raw.
   const trimmed = value.replace(OUTER_WHITESPACE, '');
   if (trimmed.length === 0) throw new InvalidKeyError('The idempotency key is empty.');
-  const key = trimmed.startsWith('"') ? parseSfString(trimmed) : trimmed;
-  return validateKey(key);
+  if (trimmed.startsWith('"')) return validateKey(parseSfString(trimmed));
+  // A comma outside an sf-string separates list members: "a,b" is what two header lines
+  // folded into one look like, the same two values as "a, b". A key that holds a comma must
+  // be sent quoted ("\"a,b\""), which is one value.
+  if (trimmed.includes(',')) {
+    throw new InvalidKeyError(
+      'The idempotency key header holds more than one value (a comma outside an sf-string); send one key, or quote it as an sf-string.',
+    );
+  }
+  return validateKey(trimmed);
 }
 
 /** RFC 8941 section 4.2.5: the whole value must be one sf-string, nothing after it. */

@@ -9,6 +9,8 @@ const TITLES: Record<string, string> = {
   'fingerprint-mismatch': 'Idempotency key reused',
   'credentials-mismatch': 'Idempotency key used by other credentials',
   'store-unavailable': 'Idempotency store unavailable',
+  'request-too-deep': 'Request nested too deeply',
+  'content-coding-not-acceptable': 'Stored response not acceptable',
 };
 
 /**
@@ -22,8 +24,8 @@ const STORE_UNAVAILABLE_DETAIL =
 /**
  * What a client is told about an oncely error: the RFC 9457 body (`type` is `typeBase` + the
  * error's code, `status` its HTTP status) and the headers it needs. A 409 carries `Retry-After`
- * from the running attempt's remaining lease and a 503 from the store error, in whole seconds
- * rounded up (at least 1).
+ * from the error's `retryAfterMs` (over HTTP, how long the running attempt is likely to take,
+ * bounded by its lease) and a 503 from the store error, in whole seconds rounded up (at least 1).
  */
 export function problemDetails(error: OncelyError, typeBase = PROBLEM_BASE): ProblemDetails {
   const problem = {

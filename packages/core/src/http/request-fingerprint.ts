@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, RequestTooDeepError } from '../errors.js';
 import { fingerprint } from '../fingerprint.js';
 import { headerValue } from './headers.js';
 import type { HttpRequest } from './types.js';
@@ -14,7 +14,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
  * order does not matter. Bytes and strings with a JSON content type are parsed and hashed the
  * same way, so a raw JSON body and a parsed one agree; JSON that does not parse is hashed as its
  * raw bytes (the handler, not the fingerprint, decides whether it is an error). Any other body
- * is hashed as its raw bytes. No body and an empty body are the same.
+ * is hashed as its raw bytes. No body and an empty body are the same. A body nested deeper
+ * than `MAX_FINGERPRINT_DEPTH` throws `RequestTooDeepError`.
  */
 export function requestFingerprint(request: HttpRequest): string {
   // Fields in canonical (sorted) order, so hashing does not have to sort them.
@@ -27,7 +28,10 @@ export function requestFingerprint(request: HttpRequest): string {
   try {
     return fingerprint(parts);
   } catch (error) {
-    if (!(error instanceof InvalidArgumentError)) throw error;
+    // Too deep to walk is the client's fault, answered as a 400 problem; inspect() would walk
+    // it too (and cut it short, so two different deep bodies could look the same).
+    if (!(error instanceof InvalidArgumentError) || error instanceof RequestTooDeepError)
+      throw error;
     // Parsed data with no canonical JSON form (1e400 parses to Infinity; a parser may hand
     // over class instances). Still deterministic, and never a server error for odd input.
     return fingerprint({ ...parts, body: { inspected: inspect(parts.body, INSPECT) } });

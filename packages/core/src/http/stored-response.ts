@@ -106,7 +106,14 @@ export function fromStored(value: unknown): HttpResponse {
     throw new ResultEncodingError('result', 'the stored record is not an HTTP response');
   }
   const headers = headersFromPairs(stored.headers);
-  headers['content-length'] = String(stored.body.byteLength);
+  // RFC 9110 section 8.6: no Content-Length on a 1xx or 204; on a 304 it would have to be the
+  // length of the 200 it stands for, which is not stored. The live response had none either.
+  if (hasContent(stored.status)) headers['content-length'] = String(stored.body.byteLength);
   headers['idempotent-replayed'] = 'true';
   return { status: stored.status, headers, body: stored.body };
+}
+
+/** Whether a response with this status carries content (and so a Content-Length). */
+function hasContent(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
 }

@@ -36,6 +36,9 @@ describe('parseKeyHeader', () => {
     ['256 characters', 'k'.repeat(256)],
     ['256 characters as an sf-string', `"${'k'.repeat(256)}"`],
     ['two header lines', ['a', 'b']],
+    ['two values folded into one line without a space', 'a,b'],
+    ['two values folded into one line with a space', 'a, b'],
+    ['a bare key that ends in a comma (a folded empty line)', 'a,'],
   ])('refuses %s with InvalidKeyError', (_, value) => {
     expect(() => parseKeyHeader(value)).toThrow(InvalidKeyError);
   });
@@ -44,6 +47,11 @@ describe('parseKeyHeader', () => {
     expect(parseKeyHeader('k'.repeat(255))).toHaveLength(255);
     // 254 plain characters plus one escaped quote: 257 on the wire, 255 as a key.
     expect(parseKeyHeader(`"${'k'.repeat(254)}\\""`)).toHaveLength(255);
+  });
+
+  it('accepts a comma inside an sf-string: one quoted value', () => {
+    expect(parseKeyHeader('"a,b"')).toBe('a,b');
+    expect(parseKeyHeader(['"a,b"'])).toBe('a,b');
   });
 
   it('takes the single value of a one-element list', () => {

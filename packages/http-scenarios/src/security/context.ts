@@ -1,7 +1,7 @@
 import type { HttpIdempotencyOptions, Store } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 import { ScenarioApp } from '../app.js';
-import type { HttpScenarioTarget, ScenarioServer } from '../run.js';
+import type { HttpScenarioTarget, ScenarioServer, ScenarioServerOptions } from '../run.js';
 
 export interface Started {
   app: ScenarioApp;
@@ -17,9 +17,14 @@ export class Servers {
 
   constructor(private readonly target: HttpScenarioTarget) {}
 
-  async start(options: Partial<HttpIdempotencyOptions> = {}, store?: Store): Promise<Started> {
+  async start(
+    options: Partial<HttpIdempotencyOptions> = {},
+    store?: Store,
+    mount: Pick<ScenarioServerOptions, 'compress'> = {},
+  ): Promise<Started> {
     const app = new ScenarioApp();
     const server = await this.target.startServer({
+      ...mount,
       app,
       idempotency: {
         lease: '10s',

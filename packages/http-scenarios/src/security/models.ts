@@ -35,18 +35,22 @@ export function keyVerdict(value: Buffer, times: number): KeyVerdict {
     const match = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/.exec(text);
     if (!match) return { kind: 'invalid' };
     key = (match[1] as string).replace(/\\(["\\])/g, '$1');
+  } else if (text.includes(',')) {
+    // A bare value with a comma is a list: two keys folded into one line.
+    return { kind: 'invalid' };
   }
   return /^[\x21-\x7e]{1,255}$/.test(key) ? { kind: 'valid', key } : { kind: 'invalid' };
 }
 
 /**
  * The other spelling of a valid key: the sf-string for a bare key, the bare key for an
- * sf-string. A key that starts with `"` has no bare spelling (it would read as an sf-string).
+ * sf-string. A key that starts with `"` or holds a comma has no bare spelling.
  */
 export function otherSpelling(sent: Buffer, key: string): string | undefined {
   const text = sent.toString('latin1').trim();
   if (!text.startsWith('"')) return `"${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-  return key.startsWith('"') ? undefined : key;
+  // A key that starts with `"` would read as an sf-string, one with a comma as a list.
+  return key.startsWith('"') || key.includes(',') ? undefined : key;
 }
 
 /** What oncely's default policy stores (so a retry replays it): a routed answer, not a refusal. */
