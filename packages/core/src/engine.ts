@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fullJitter } from './backoff.js';
 import type { ResultCodec } from './codec.js';
 import { Deadlines } from './deadlines.js';
 import type { Duration } from './duration.js';
@@ -6,7 +7,7 @@ import {
   ConflictError,
   FingerprintMismatchError,
   InvalidArgumentError,
-  OncelyError,
+  isOncelyError,
   OwnershipLostError,
   ResultTooLargeError,
   StoreUnavailableError,
@@ -87,7 +88,8 @@ export interface Idempotency {
   readonly settings: Readonly<ResolvedOptions>;
 }
 
-const COMPLETE_ATTEMPTS = 3;
+/** The first ceiling of the jittered pause between completion tries while the caller waits. */
+const COMPLETE_RETRY_MS = 50;
 const EMPTY_FINGERPRINT = 'none';
 
 export function createIdempotency(options: IdempotencyOptions): Idempotency {
@@ -105,11 +107,16 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
 
   const deadlines = new Deadlines(settings.storeTimeoutMs);
 
-  /** What a failed store call throws: our own errors as they are, anything else as 503. */
+  /**
+   * What a failed store call throws: our own errors as they are, anything else as 503. Errors
+   * are recognised by brand: a store loaded through another copy of core (its CJS build, or
+   * another version) throws that copy's classes.
+   */
   function storeFailure(operation: StoreOperation, keyHash: () => string, error: unknown): Error {
-    if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) return error;
+    const unavailable = isOncelyError(error, 'store-unavailable');
+    if (isOncelyError(error) && !unavailable) return error;
     if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
-    if (error instanceof StoreUnavailableError) return error;
+    if (unavailable) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
       cause: error,
@@ -121,8 +128,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     operation: StoreOperation,
     keyHash: () => string,
     call: () => Promise<R>,
+    timeoutMs?: number,
   ): Promise<R> {
-    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error));
+    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error), timeoutMs);
   }
 
   async function run<T>(
@@ -211,6 +219,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       fence,
       leaseMs: settings.leaseMs,
       heartbeatMs: settings.heartbeatMs,
+      maxRunMs: settings.maxRunMs,
       emit,
       keyHash,
     });
@@ -269,28 +278,38 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       try {
         completed = await complete(input);
       } catch (error) {
-        if (error instanceof ResultTooLargeError) await release('too-large');
+        if (isOncelyError(error, 'result-too-large')) await release('too-large');
         throw error;
       }
     } else {
       // Completing is safe to repeat for the same owner, so a blip is retried rather than
-      // leaving an operation that ran without a record (its retry would run it again).
-      for (let attempt = 1; ; attempt++) {
+      // leaving an operation that ran without a record (its retry would run it again). The
+      // caller waits for this at most one store timeout in all, however many tries fit in it:
+      // the response is ready and the store is what is late. What does not fit goes on in
+      // the background, within the lease.
+      const budgetEnds = performance.now() + settings.storeTimeoutMs;
+      for (let ceiling = COMPLETE_RETRY_MS; ; ceiling *= 2) {
         try {
-          completed = await callStore('complete', keyHash, () => store.complete(input));
+          completed = await callStore(
+            'complete',
+            keyHash,
+            () => store.complete(input),
+            Math.max(1, budgetEnds - performance.now()),
+          );
           break;
         } catch (error) {
-          if (error instanceof ResultTooLargeError) {
+          if (isOncelyError(error, 'result-too-large')) {
             // The store measured the stored form (e.g. after compression) and refused it.
             await release('too-large');
             throw error;
           }
-          if (!(error instanceof StoreUnavailableError)) throw error;
-          if (attempt >= COMPLETE_ATTEMPTS) {
+          if (!isOncelyError(error, 'store-unavailable')) throw error;
+          const pause = fullJitter(ceiling);
+          if (performance.now() + pause >= budgetEnds) {
             finishWithinLease(input, lease.remainingMs(), keyHash, started);
             throw error;
           }
-          await sleep(50 * attempt);
+          await sleep(pause);
         }
       }
     }

@@ -1,9 +1,27 @@
 /**
  * Typed errors. Each has a stable `code` and one RFC 9457 problem type URI, so the HTTP layer
  * and users can map them without string matching.
+ *
+ * Identity is a brand, not the class object: an app can hold two copies of this module (the
+ * ESM and the CJS build, or two versions side by side), and a store loaded through one copy
+ * throws errors whose classes the other copy has never seen. Every error carries its code
+ * under a registry-wide symbol, `instanceof` on each class compares that brand, and
+ * `isOncelyError` checks it without a class at all.
  */
 
 export const PROBLEM_BASE = 'https://oncely.dev/problems/';
+
+/** Shared by every copy of core in the process: `Symbol.for` is one registry per realm. */
+const BRAND: unique symbol = Symbol.for('oncely.error') as never;
+
+/** The code an oncely error carries, from whichever copy of core made it. */
+function brandOf(value: unknown): string | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+    return undefined;
+  }
+  const brand = (value as { [BRAND]?: unknown })[BRAND];
+  return typeof brand === 'string' ? brand : undefined;
+}
 
 export abstract class OncelyError extends Error {
   abstract readonly code: string;
@@ -16,11 +34,33 @@ export abstract class OncelyError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /**
+   * `error instanceof ConflictError` holds for a conflict made by any copy of core:
+   * `OncelyError` matches every branded error, a class of ours matches its own code, and a
+   * subclass of your own (no static `code` of its own) falls back to the prototype chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === OncelyError) return brandOf(value) !== undefined;
+    if (Object.hasOwn(this, 'code')) {
+      return brandOf(value) === (this as unknown as { code: string }).code;
+    }
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
 }
+
+// The brand is the error's own code, read through the prototype so that subclasses (ours and
+// yours) carry it without setting anything per instance.
+Object.defineProperty(OncelyError.prototype, BRAND, {
+  get(this: OncelyError): string {
+    return this.code;
+  },
+});
 
 /** A function was given a bad argument or option; `field` names it. */
 export class InvalidArgumentError extends OncelyError {
-  readonly code = 'invalid-argument';
+  static readonly code = 'invalid-argument';
+  readonly code = InvalidArgumentError.code;
   readonly status = 500;
   constructor(
     readonly field: string,
@@ -32,7 +72,8 @@ export class InvalidArgumentError extends OncelyError {
 
 /** The operation requires an idempotency key and none was given. */
 export class MissingKeyError extends OncelyError {
-  readonly code = 'missing-key';
+  static readonly code = 'missing-key';
+  readonly code = MissingKeyError.code;
   readonly status = 400;
   constructor(message = 'An idempotency key is required for this operation.') {
     super(message);
@@ -41,13 +82,15 @@ export class MissingKeyError extends OncelyError {
 
 /** The idempotency key is malformed (empty, too long, not visible ASCII, bad sf-string). */
 export class InvalidKeyError extends OncelyError {
-  readonly code = 'invalid-key';
+  static readonly code = 'invalid-key';
+  readonly code = InvalidKeyError.code;
   readonly status = 400;
 }
 
 /** Another attempt with the same key is still running. */
 export class ConflictError extends OncelyError {
-  readonly code = 'conflict';
+  static readonly code = 'conflict';
+  readonly code = ConflictError.code;
   readonly status = 409;
   constructor(
     /** Milliseconds until the running attempt's lease ends. */
@@ -60,7 +103,8 @@ export class ConflictError extends OncelyError {
 
 /** The key was used before with a different request. */
 export class FingerprintMismatchError extends OncelyError {
-  readonly code = 'fingerprint-mismatch';
+  static readonly code = 'fingerprint-mismatch';
+  readonly code = FingerprintMismatchError.code;
   readonly status = 422;
   constructor(message = 'This idempotency key was already used with a different request.') {
     super(message);
@@ -69,7 +113,8 @@ export class FingerprintMismatchError extends OncelyError {
 
 /** The store could not be reached or failed; nothing was run. */
 export class StoreUnavailableError extends OncelyError {
-  readonly code = 'store-unavailable';
+  static readonly code = 'store-unavailable';
+  readonly code = StoreUnavailableError.code;
   readonly status = 503;
   constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, { cause: options.cause });
@@ -84,7 +129,8 @@ export class StoreUnavailableError extends OncelyError {
  * returned, and the newer owner's result stands.
  */
 export class OwnershipLostError extends OncelyError {
-  readonly code = 'ownership-lost';
+  static readonly code = 'ownership-lost';
+  readonly code = OwnershipLostError.code;
   readonly status = 409;
   constructor(
     message: string,
@@ -97,7 +143,8 @@ export class OwnershipLostError extends OncelyError {
 
 /** The encoded result is larger than the store accepts; the key was released. */
 export class ResultTooLargeError extends OncelyError {
-  readonly code = 'result-too-large';
+  static readonly code = 'result-too-large';
+  readonly code = ResultTooLargeError.code;
   readonly status = 500;
   constructor(
     readonly size: number,
@@ -109,7 +156,8 @@ export class ResultTooLargeError extends OncelyError {
 
 /** The result holds a value the codec cannot store faithfully; `path` says where. */
 export class ResultEncodingError extends OncelyError {
-  readonly code = 'result-encoding';
+  static readonly code = 'result-encoding';
+  readonly code = ResultEncodingError.code;
   readonly status = 500;
   constructor(
     readonly path: string,
@@ -117,4 +165,34 @@ export class ResultEncodingError extends OncelyError {
   ) {
     super(`Cannot store the result at ${path}: ${reason}`);
   }
+}
+
+/** Every error core throws, by its code. */
+export interface OncelyErrorsByCode {
+  'invalid-argument': InvalidArgumentError;
+  'missing-key': MissingKeyError;
+  'invalid-key': InvalidKeyError;
+  conflict: ConflictError;
+  'fingerprint-mismatch': FingerprintMismatchError;
+  'store-unavailable': StoreUnavailableError;
+  'ownership-lost': OwnershipLostError;
+  'result-too-large': ResultTooLargeError;
+  'result-encoding': ResultEncodingError;
+}
+
+export type OncelyErrorCode = keyof OncelyErrorsByCode;
+
+/**
+ * Whether `value` is an oncely error (of `code`, when given), made by any copy of core: the
+ * ESM or CJS build, or another installed version. Prefer it to `instanceof` where a value may
+ * come from code you do not control.
+ */
+export function isOncelyError(value: unknown): value is OncelyError;
+export function isOncelyError<C extends OncelyErrorCode>(
+  value: unknown,
+  code: C,
+): value is OncelyErrorsByCode[C];
+export function isOncelyError(value: unknown, code?: OncelyErrorCode): boolean {
+  const brand = brandOf(value);
+  return brand !== undefined && (code === undefined || brand === code);
 }

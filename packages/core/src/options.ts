@@ -24,6 +24,13 @@ export interface IdempotencyOptions {
   wait?: boolean | Duration;
   /** Prepended to every stored key. Default `"oncely:"`. */
   prefix?: string;
+  /**
+   * The longest an attempt runs before it stops renewing its lease: its `signal` fires, and a
+   * retry can take the key over once the lease ends (at most one `lease` later). A handler
+   * that never settles would otherwise hold its key for as long as the process lives.
+   * Default `"5m"`.
+   */
+  maxRunTime?: Duration;
   /** Give up on a store call after this long (fail closed). Default `"5s"`. */
   storeTimeout?: Duration;
   /** How results become bytes. Default: a binary-safe codec (see README). */
@@ -37,6 +44,7 @@ export interface ResolvedOptions {
   ttlMs: number;
   leaseMs: number;
   heartbeatMs: number | undefined;
+  maxRunMs: number;
   waitMs: number;
   prefix: string;
   storeTimeoutMs: number;
@@ -114,6 +122,13 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
       );
     }
   }
+  // Past any HTTP client's or proxy's timeout (commonly 30-120 s), so a request still running
+  // then has no one left to answer, with room for jobs that legitimately take minutes. Too
+  // short is the worse mistake: a retry could run a slow handler a second time.
+  const maxRunMs = parseDuration(options.maxRunTime ?? '5m', 'maxRunTime');
+  if (maxRunMs > MAX_TIMER_MS) {
+    throw new InvalidArgumentError('maxRunTime', 'must be under 24.8 days');
+  }
   const waitMs = resolveWait(options.wait, leaseMs, 'wait');
   const prefix = options.prefix ?? 'oncely:';
   if (typeof prefix !== 'string') throw new InvalidArgumentError('prefix', 'expected a string');
@@ -127,6 +142,7 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
     ttlMs,
     leaseMs,
     heartbeatMs,
+    maxRunMs,
     waitMs,
     prefix,
     storeTimeoutMs,

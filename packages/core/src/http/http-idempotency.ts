@@ -1,11 +1,9 @@
 import { createIdempotency, type Idempotency, type RunContext } from '../engine.js';
 import {
-  ConflictError,
-  FingerprintMismatchError,
-  InvalidKeyError,
+  isOncelyError,
   MissingKeyError,
   type OncelyError,
-  StoreUnavailableError,
+  type OncelyErrorCode,
 } from '../errors.js';
 import { headerValue, normalizeHeaders } from './headers.js';
 import { parseKeyHeader } from './key-header.js';
@@ -41,16 +39,17 @@ export interface HttpIdempotency {
 }
 
 const PASS: HttpDecision = { action: 'pass' };
-const PROBLEMS = [
-  InvalidKeyError,
-  MissingKeyError,
-  ConflictError,
-  FingerprintMismatchError,
-  StoreUnavailableError,
+/** Errors answered as problems; by brand, so a store on another copy of core counts too. */
+const PROBLEMS: readonly OncelyErrorCode[] = [
+  'invalid-key',
+  'missing-key',
+  'conflict',
+  'fingerprint-mismatch',
+  'store-unavailable',
 ];
 
 function isProblem(error: unknown): error is OncelyError {
-  return PROBLEMS.some((type) => error instanceof type);
+  return PROBLEMS.some((code) => isOncelyError(error, code));
 }
 
 function problem(error: OncelyError): HttpDecision {
@@ -74,7 +73,7 @@ export function createHttpIdempotency(options: HttpIdempotencyOptions): HttpIdem
     try {
       key = parseKeyHeader(headerValue(request.headers, settings.header));
     } catch (error) {
-      if (error instanceof InvalidKeyError) return problem(error);
+      if (isOncelyError(error, 'invalid-key')) return problem(error);
       throw error;
     }
     if (key === undefined) return settings.required ? problem(new MissingKeyError()) : PASS;

@@ -1,4 +1,4 @@
-import { ConflictError, type OncelyError, StoreUnavailableError } from '../errors.js';
+import { isOncelyError, type OncelyError } from '../errors.js';
 import { retryAfterSeconds } from './retry-after.js';
 import type { HttpResponse } from './types.js';
 
@@ -28,7 +28,7 @@ export function problemResponse(error: OncelyError): HttpResponse {
     type: error.type,
     title: TITLES[error.code] ?? error.name,
     status: error.status,
-    detail: error instanceof StoreUnavailableError ? STORE_UNAVAILABLE_DETAIL : error.message,
+    detail: isOncelyError(error, 'store-unavailable') ? STORE_UNAVAILABLE_DETAIL : error.message,
   };
   const body = Buffer.from(JSON.stringify(problem), 'utf8');
   const headers: Record<string, string> = {
@@ -36,7 +36,7 @@ export function problemResponse(error: OncelyError): HttpResponse {
     'content-length': String(body.byteLength),
     'cache-control': 'no-store',
   };
-  if (error instanceof ConflictError || error instanceof StoreUnavailableError) {
+  if (isOncelyError(error, 'conflict') || isOncelyError(error, 'store-unavailable')) {
     headers['retry-after'] = String(retryAfterSeconds(error.retryAfterMs));
   }
   return {
