@@ -41,11 +41,11 @@ export abstract class OncelyError extends Error {
    * subclass of your own (no static `code` of its own) falls back to the prototype chain.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this === OncelyError) return brandOf(value) !== undefined;
-    if (Object.hasOwn(this, 'code')) {
-      return brandOf(value) === (this as unknown as { code: string }).code;
-    }
-    return Function.prototype[Symbol.hasInstance].call(this, value);
+    // biome-ignore lint/complexity/noThisInStatic: the class on the right of `instanceof`
+    const target = this as unknown as { code?: string };
+    if (target === OncelyError) return brandOf(value) !== undefined;
+    if (Object.hasOwn(target, 'code')) return brandOf(value) === target.code;
+    return Function.prototype[Symbol.hasInstance].call(target, value);
   }
 }
 
