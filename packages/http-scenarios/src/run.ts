@@ -4,6 +4,7 @@ import { MemoryStore } from '@oncely/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
+import { maxRunTimeScenarios } from './scenarios/max-run-time.js';
 
 /** What a binding's test server is started with. */
 export interface ScenarioServerOptions {
@@ -435,6 +436,8 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect(again.json()).toMatchObject({ order: 2 });
       });
     });
+
+    maxRunTimeScenarios(start);
 
     describe('bad input never gets a 500 or crashes the server', () => {
       it("malformed JSON gets the framework's 400 and the handler does not run", async () => {
