@@ -31,22 +31,22 @@ export interface RunOptions<T> {
   /** The idempotency key: 1..255 visible ASCII characters. */
   key: string | undefined;
   /** Who the key belongs to (tenant, account, API key). Keys never cross scopes. */
-  scope?: string;
+  scope?: string | undefined;
   /**
    * What identifies the operation: the same key with a different `request` is refused with
    * `FingerprintMismatchError`. Plain data is hashed as canonical JSON, bytes and strings as
    * they are. Omit it to bind the key to nothing but itself.
    */
-  request?: unknown;
+  request?: unknown | undefined;
   /** Your own fingerprint instead of hashing `request`. */
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   /** Override the engine's `wait` for this call. */
-  wait?: boolean | Duration;
+  wait?: boolean | Duration | undefined;
   /**
    * Decide whether a successful result is kept for replay. Returning `false` releases the key
    * instead, so the next attempt runs again (e.g. a 503 response). Default: keep everything.
    */
-  shouldStore?: (value: T) => boolean;
+  shouldStore?: ((value: T) => boolean) | undefined;
   /**
    * Store the result yourself instead of through `store.complete`: e.g. in the same database
    * transaction as the handler's own writes, so both commit or neither does. It receives what
@@ -55,13 +55,13 @@ export interface RunOptions<T> {
    * called once, without the engine's retries or store timeout, because only its author knows
    * whether repeating it is safe; an error it throws reaches the caller of `run` unchanged.
    */
-  complete?: (input: CompleteInput) => Promise<boolean>;
+  complete?: ((input: CompleteInput) => Promise<boolean>) | undefined;
   /**
    * How this call's result becomes bytes and back, instead of the engine's `codec`: for a
    * result with a fixed shape that a dedicated format stores faster (the HTTP layer's
    * responses). Records written with one codec are read back with the same one.
    */
-  codec?: ResultCodec;
+  codec?: ResultCodec | undefined;
 }
 
 export interface RunContext {

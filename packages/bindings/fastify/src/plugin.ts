@@ -10,7 +10,13 @@ import {
   type RunContext,
   toBuffer,
 } from '@oncely/core';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  RawServerBase,
+  RouteGenericInterface,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { capturePayload } from './payload.js';
 import { toHttpRequest } from './request.js';
@@ -18,7 +24,7 @@ import { toHttpRequest } from './request.js';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** `false` turns oncely off for this route; `true` turns it on when `routes` is `"opt-in"`. */
-    idempotency?: boolean;
+    idempotency?: boolean | undefined;
   }
 }
 
@@ -27,7 +33,7 @@ export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions {
    * `"all"` (default): every route, except those with `config: { idempotency: false }`.
    * `"opt-in"`: only routes with `config: { idempotency: true }`.
    */
-  routes?: 'all' | 'opt-in';
+  routes?: 'all' | 'opt-in' | undefined;
 }
 
 interface Pending {
@@ -50,9 +56,12 @@ type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext };
  * a stale writer) and `signal` fires when the attempt may have lost the key. `undefined` when
  * the handler runs without a key (route or method not covered, no key sent).
  */
-export function idempotencyAttempt(request: FastifyRequest): RunContext | undefined {
-  return (request as FastifyRequest & Slots)[kAttempt];
+export function idempotencyAttempt(request: AnyFastifyRequest): RunContext | undefined {
+  return (request as AnyFastifyRequest & Slots)[kAttempt];
 }
+
+/** A request of any Fastify server: HTTP/1, HTTPS or HTTP/2 (`Fastify({ http2: true })`). */
+type AnyFastifyRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
 
 /**
  * A client that disconnects does not cancel the operation: onSend still hands over what the

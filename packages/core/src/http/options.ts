@@ -7,28 +7,28 @@ import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface HttpIdempotencyOptions extends IdempotencyOptions {
   /** The request header that carries the key. Default `"Idempotency-Key"`. */
-  header?: string;
+  header?: string | undefined;
   /** `true`: a covered request without a key gets 400. `false` (default): it passes through. */
-  required?: boolean;
+  required?: boolean | undefined;
   /** Whose key it is (tenant, account, API key): the same key in two scopes is two keys. */
-  scope?: (request: HttpRequest) => string | undefined | Promise<string | undefined>;
+  scope?: ((request: HttpRequest) => string | undefined | Promise<string | undefined>) | undefined;
   /** Methods that use keys; others pass through untouched. Default `["POST", "PATCH"]`. */
-  methods?: readonly string[];
+  methods?: readonly string[] | undefined;
   /**
    * The largest response body, in bytes, held for storing. A larger (streamed) body is sent on
    * to the client as it comes and the key is released. Default: 1 MiB, or less when the
    * store holds less.
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Whether a response is stored for replay; `false` releases the key so a retry runs again.
    * Default `defaultShouldStore`: everything except 5xx and 408/409/425/429.
    */
-  shouldStore?: (response: HttpResponse) => boolean;
+  shouldStore?: ((response: HttpResponse) => boolean) | undefined;
   /** Extra response headers to replay that are not replayed by default (e.g. `"set-cookie"`). */
-  replayHeaders?: readonly string[];
+  replayHeaders?: readonly string[] | undefined;
   /** Your own request fingerprint instead of method + path + query + body. */
-  fingerprint?: (request: HttpRequest) => string;
+  fingerprint?: ((request: HttpRequest) => string) | undefined;
 }
 
 export interface ResolvedHttpOptions {
