@@ -42,11 +42,17 @@ export abstract class OncelyError extends Error {
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: the class on the right of `instanceof`
-    const target = this as unknown as { code?: string };
-    if (target === OncelyError) return brandOf(value) !== undefined;
-    if (Object.hasOwn(target, 'code')) return brandOf(value) === target.code;
-    return Function.prototype[Symbol.hasInstance].call(target, value);
+    return isInstance(this, value);
   }
+}
+
+// Outside the class bodies on purpose: a class that names itself inside its body is emitted
+// by the bundler as `class _Name`, and `error.name` (from `new.target.name`) would change.
+function isInstance(target: unknown, value: unknown): boolean {
+  if (target === OncelyError) return brandOf(value) !== undefined;
+  const own = target as { code?: unknown };
+  if (Object.hasOwn(own, 'code')) return brandOf(value) === own.code;
+  return Function.prototype[Symbol.hasInstance].call(target, value);
 }
 
 // The brand is the error's own code, read through the prototype so that subclasses (ours and
@@ -60,7 +66,7 @@ Object.defineProperty(OncelyError.prototype, BRAND, {
 /** A function was given a bad argument or option; `field` names it. */
 export class InvalidArgumentError extends OncelyError {
   static readonly code = 'invalid-argument';
-  readonly code = InvalidArgumentError.code;
+  readonly code = 'invalid-argument';
   readonly status = 500;
   constructor(
     readonly field: string,
@@ -73,7 +79,7 @@ export class InvalidArgumentError extends OncelyError {
 /** The operation requires an idempotency key and none was given. */
 export class MissingKeyError extends OncelyError {
   static readonly code = 'missing-key';
-  readonly code = MissingKeyError.code;
+  readonly code = 'missing-key';
   readonly status = 400;
   constructor(message = 'An idempotency key is required for this operation.') {
     super(message);
@@ -83,14 +89,14 @@ export class MissingKeyError extends OncelyError {
 /** The idempotency key is malformed (empty, too long, not visible ASCII, bad sf-string). */
 export class InvalidKeyError extends OncelyError {
   static readonly code = 'invalid-key';
-  readonly code = InvalidKeyError.code;
+  readonly code = 'invalid-key';
   readonly status = 400;
 }
 
 /** Another attempt with the same key is still running. */
 export class ConflictError extends OncelyError {
   static readonly code = 'conflict';
-  readonly code = ConflictError.code;
+  readonly code = 'conflict';
   readonly status = 409;
   constructor(
     /** Milliseconds until the running attempt's lease ends. */
@@ -104,7 +110,7 @@ export class ConflictError extends OncelyError {
 /** The key was used before with a different request. */
 export class FingerprintMismatchError extends OncelyError {
   static readonly code = 'fingerprint-mismatch';
-  readonly code = FingerprintMismatchError.code;
+  readonly code = 'fingerprint-mismatch';
   readonly status = 422;
   constructor(message = 'This idempotency key was already used with a different request.') {
     super(message);
@@ -114,7 +120,7 @@ export class FingerprintMismatchError extends OncelyError {
 /** The store could not be reached or failed; nothing was run. */
 export class StoreUnavailableError extends OncelyError {
   static readonly code = 'store-unavailable';
-  readonly code = StoreUnavailableError.code;
+  readonly code = 'store-unavailable';
   readonly status = 503;
   constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, { cause: options.cause });
@@ -130,7 +136,7 @@ export class StoreUnavailableError extends OncelyError {
  */
 export class OwnershipLostError extends OncelyError {
   static readonly code = 'ownership-lost';
-  readonly code = OwnershipLostError.code;
+  readonly code = 'ownership-lost';
   readonly status = 409;
   constructor(
     message: string,
@@ -144,7 +150,7 @@ export class OwnershipLostError extends OncelyError {
 /** The encoded result is larger than the store accepts; the key was released. */
 export class ResultTooLargeError extends OncelyError {
   static readonly code = 'result-too-large';
-  readonly code = ResultTooLargeError.code;
+  readonly code = 'result-too-large';
   readonly status = 500;
   constructor(
     readonly size: number,
@@ -157,7 +163,7 @@ export class ResultTooLargeError extends OncelyError {
 /** The result holds a value the codec cannot store faithfully; `path` says where. */
 export class ResultEncodingError extends OncelyError {
   static readonly code = 'result-encoding';
-  readonly code = ResultEncodingError.code;
+  readonly code = 'result-encoding';
   readonly status = 500;
   constructor(
     readonly path: string,

@@ -111,6 +111,10 @@ describe.each([
       }
     })();
 
+    // The built classes keep their names (the bundler must not rename them).
+    expect((conflict as Error).name).toBe('ConflictError');
+    expect((badOption as Error).name).toBe('InvalidArgumentError');
+    expect(engineCore.OncelyError.name).toBe('OncelyError');
     for (const core of [storeCore, engineCore]) {
       expect(conflict).toBeInstanceOf(core.ConflictError);
       expect(conflict).toBeInstanceOf(core.OncelyError);
