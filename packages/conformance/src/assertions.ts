@@ -3,7 +3,7 @@ import {
   type AcquireResult,
   type CompletedRecord,
   type InProgressRecord,
-  ResultTooLargeError,
+  isOncelyError,
   type StoreRecord,
 } from '@oncely/core';
 
@@ -111,17 +111,15 @@ export function assertFence(fence: unknown, what: string): asserts fence is numb
 }
 
 /**
- * The promise rejects with `ResultTooLargeError`. Accepted by class, or by its `code` when the
- * store was loaded with another copy of `@oncely/core` (ESM and CJS side by side).
+ * The promise rejects with `ResultTooLargeError`, recognised by its brand: a store loaded with
+ * another copy of `@oncely/core` (ESM and CJS side by side, or another version) throws that
+ * copy's class, which the engine recognises the same way. A look-alike with the right name
+ * and code but no brand is refused, as the engine would refuse it.
  */
 export async function assertTooLarge(promise: Promise<unknown>, what: string): Promise<void> {
   await assert.rejects(
     promise,
-    (error: unknown) =>
-      error instanceof ResultTooLargeError ||
-      (error instanceof Error &&
-        error.name === 'ResultTooLargeError' &&
-        (error as { code?: unknown }).code === 'result-too-large'),
+    (error: unknown) => isOncelyError(error, 'result-too-large'),
     `${what}: expected ResultTooLargeError`,
   );
 }

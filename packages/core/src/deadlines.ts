@@ -1,6 +1,7 @@
 /** A call in flight, linked into the list of calls the sweep checks. */
 interface Pending {
   deadline: number;
+  timeoutMs: number;
   fail: (error: unknown) => void;
   previous: Pending | undefined;
   next: Pending | undefined;
@@ -23,15 +24,21 @@ export class Deadlines {
   }
 
   /**
-   * Start `call` and settle with it, or fail when it takes longer than the timeout. A failure
+   * Start `call` and settle with it, or fail when it takes longer than the timeout (the
+   * engine's, or a shorter one for a call that must fit what is left of a budget). A failure
    * (a rejection, a synchronous throw, or the timeout) rejects with `failure(error)`: one
    * promise per call, where wrapping this in an async function would make two.
    */
-  bound<R>(call: () => Promise<R>, failure: (error: unknown) => unknown): Promise<R> {
+  bound<R>(
+    call: () => Promise<R>,
+    failure: (error: unknown) => unknown,
+    timeoutMs = this.timeoutMs,
+  ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       let settled = false;
       const entry: Pending = {
-        deadline: performance.now() + this.timeoutMs,
+        deadline: performance.now() + timeoutMs,
+        timeoutMs,
         // Once only: a call that answers after its timeout must not report a second failure.
         fail: (error) => {
           if (settled) return;
@@ -84,7 +91,7 @@ export class Deadlines {
       const next = entry.next;
       if (entry.deadline <= now) {
         this.remove(entry);
-        entry.fail(new Error(`no answer within ${this.timeoutMs} ms`));
+        entry.fail(new Error(`no answer within ${entry.timeoutMs} ms`));
       }
       entry = next;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fullJitter } from './backoff.js';
 import type { ResultCodec } from './codec.js';
 import { Deadlines } from './deadlines.js';
 import type { Duration } from './duration.js';
@@ -6,7 +7,7 @@ import {
   ConflictError,
   FingerprintMismatchError,
   InvalidArgumentError,
-  OncelyError,
+  isOncelyError,
   OwnershipLostError,
   ResultTooLargeError,
   StoreUnavailableError,
@@ -30,22 +31,22 @@ export interface RunOptions<T> {
   /** The idempotency key: 1..255 visible ASCII characters. */
   key: string | undefined;
   /** Who the key belongs to (tenant, account, API key). Keys never cross scopes. */
-  scope?: string;
+  scope?: string | undefined;
   /**
    * What identifies the operation: the same key with a different `request` is refused with
    * `FingerprintMismatchError`. Plain data is hashed as canonical JSON, bytes and strings as
    * they are. Omit it to bind the key to nothing but itself.
    */
-  request?: unknown;
+  request?: unknown | undefined;
   /** Your own fingerprint instead of hashing `request`. */
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   /** Override the engine's `wait` for this call. */
-  wait?: boolean | Duration;
+  wait?: boolean | Duration | undefined;
   /**
    * Decide whether a successful result is kept for replay. Returning `false` releases the key
    * instead, so the next attempt runs again (e.g. a 503 response). Default: keep everything.
    */
-  shouldStore?: (value: T) => boolean;
+  shouldStore?: ((value: T) => boolean) | undefined;
   /**
    * Store the result yourself instead of through `store.complete`: e.g. in the same database
    * transaction as the handler's own writes, so both commit or neither does. It receives what
@@ -54,13 +55,13 @@ export interface RunOptions<T> {
    * called once, without the engine's retries or store timeout, because only its author knows
    * whether repeating it is safe; an error it throws reaches the caller of `run` unchanged.
    */
-  complete?: (input: CompleteInput) => Promise<boolean>;
+  complete?: ((input: CompleteInput) => Promise<boolean>) | undefined;
   /**
    * How this call's result becomes bytes and back, instead of the engine's `codec`: for a
    * result with a fixed shape that a dedicated format stores faster (the HTTP layer's
    * responses). Records written with one codec are read back with the same one.
    */
-  codec?: ResultCodec;
+  codec?: ResultCodec | undefined;
 }
 
 export interface RunContext {
@@ -87,7 +88,8 @@ export interface Idempotency {
   readonly settings: Readonly<ResolvedOptions>;
 }
 
-const COMPLETE_ATTEMPTS = 3;
+/** The first ceiling of the jittered pause between completion tries while the caller waits. */
+const COMPLETE_RETRY_MS = 50;
 const EMPTY_FINGERPRINT = 'none';
 
 export function createIdempotency(options: IdempotencyOptions): Idempotency {
@@ -105,11 +107,16 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
 
   const deadlines = new Deadlines(settings.storeTimeoutMs);
 
-  /** What a failed store call throws: our own errors as they are, anything else as 503. */
+  /**
+   * What a failed store call throws: our own errors as they are, anything else as 503. Errors
+   * are recognised by brand: a store loaded through another copy of core (its CJS build, or
+   * another version) throws that copy's classes.
+   */
   function storeFailure(operation: StoreOperation, keyHash: () => string, error: unknown): Error {
-    if (error instanceof OncelyError && !(error instanceof StoreUnavailableError)) return error;
+    const unavailable = isOncelyError(error, 'store-unavailable');
+    if (isOncelyError(error) && !unavailable) return error;
     if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
-    if (error instanceof StoreUnavailableError) return error;
+    if (unavailable) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
       cause: error,
@@ -121,8 +128,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     operation: StoreOperation,
     keyHash: () => string,
     call: () => Promise<R>,
+    timeoutMs?: number,
   ): Promise<R> {
-    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error));
+    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error), timeoutMs);
   }
 
   async function run<T>(
@@ -211,6 +219,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       fence,
       leaseMs: settings.leaseMs,
       heartbeatMs: settings.heartbeatMs,
+      maxRunMs: settings.maxRunMs,
       emit,
       keyHash,
     });
@@ -269,28 +278,38 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       try {
         completed = await complete(input);
       } catch (error) {
-        if (error instanceof ResultTooLargeError) await release('too-large');
+        if (isOncelyError(error, 'result-too-large')) await release('too-large');
         throw error;
       }
     } else {
       // Completing is safe to repeat for the same owner, so a blip is retried rather than
-      // leaving an operation that ran without a record (its retry would run it again).
-      for (let attempt = 1; ; attempt++) {
+      // leaving an operation that ran without a record (its retry would run it again). The
+      // caller waits for this at most one store timeout in all, however many tries fit in it:
+      // the response is ready and the store is what is late. What does not fit goes on in
+      // the background, within the lease.
+      const budgetEnds = performance.now() + settings.storeTimeoutMs;
+      for (let ceiling = COMPLETE_RETRY_MS; ; ceiling *= 2) {
         try {
-          completed = await callStore('complete', keyHash, () => store.complete(input));
+          completed = await callStore(
+            'complete',
+            keyHash,
+            () => store.complete(input),
+            Math.max(1, budgetEnds - performance.now()),
+          );
           break;
         } catch (error) {
-          if (error instanceof ResultTooLargeError) {
+          if (isOncelyError(error, 'result-too-large')) {
             // The store measured the stored form (e.g. after compression) and refused it.
             await release('too-large');
             throw error;
           }
-          if (!(error instanceof StoreUnavailableError)) throw error;
-          if (attempt >= COMPLETE_ATTEMPTS) {
+          if (!isOncelyError(error, 'store-unavailable')) throw error;
+          const pause = fullJitter(ceiling);
+          if (performance.now() + pause >= budgetEnds) {
             finishWithinLease(input, lease.remainingMs(), keyHash, started);
             throw error;
           }
-          await sleep(50 * attempt);
+          await sleep(pause);
         }
       }
     }

@@ -1,9 +1,27 @@
 /**
  * Typed errors. Each has a stable `code` and one RFC 9457 problem type URI, so the HTTP layer
  * and users can map them without string matching.
+ *
+ * Identity is a brand, not the class object: an app can hold two copies of this module (the
+ * ESM and the CJS build, or two versions side by side), and a store loaded through one copy
+ * throws errors whose classes the other copy has never seen. Every error carries its code
+ * under a registry-wide symbol, `instanceof` on each class compares that brand, and
+ * `isOncelyError` checks it without a class at all.
  */
 
 export const PROBLEM_BASE = 'https://oncely.dev/problems/';
+
+/** Shared by every copy of core in the process: `Symbol.for` is one registry per realm. */
+const BRAND: unique symbol = Symbol.for('oncely.error') as never;
+
+/** The code an oncely error carries, from whichever copy of core made it. */
+function brandOf(value: unknown): string | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+    return undefined;
+  }
+  const brand = (value as { [BRAND]?: unknown })[BRAND];
+  return typeof brand === 'string' ? brand : undefined;
+}
 
 export abstract class OncelyError extends Error {
   abstract readonly code: string;
@@ -20,10 +38,48 @@ export abstract class OncelyError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /**
+   * `error instanceof ConflictError` holds for a conflict made by any copy of core:
+   * `OncelyError` matches every branded error, a class of ours matches its own code, and a
+   * subclass of your own (no static `code` of its own) falls back to the prototype chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the class on the right of `instanceof`
+    return isInstance(this, value);
+  }
 }
+
+// Outside the class bodies on purpose: a class that names itself inside its body is emitted
+// by the bundler as `class _Name`, and `error.name` (from `new.target.name`) would change.
+function isInstance(target: unknown, value: unknown): boolean {
+  if (target === OncelyError) return brandOf(value) !== undefined;
+  const own = target as { code?: unknown };
+  if (Object.hasOwn(own, 'code')) {
+    // A code matches its own class and the classes it extends (request-too-deep is an
+    // invalid-argument), whichever copy of core made the error.
+    for (let code = brandOf(value); code !== undefined; code = PARENT_CODE[code]) {
+      if (code === own.code) return true;
+    }
+    return false;
+  }
+  return Function.prototype[Symbol.hasInstance].call(target, value);
+}
+
+/** The code of the class an error class of ours extends, where that is not OncelyError. */
+const PARENT_CODE: Readonly<Record<string, string>> = { 'request-too-deep': 'invalid-argument' };
+
+// The brand is the error's own code, read through the prototype so that subclasses (ours and
+// yours) carry it without setting anything per instance.
+Object.defineProperty(OncelyError.prototype, BRAND, {
+  get(this: OncelyError): string {
+    return this.code;
+  },
+});
 
 /** A function was given a bad argument or option; `field` names it. */
 export class InvalidArgumentError extends OncelyError {
+  static readonly code: string = 'invalid-argument';
   readonly code: string = 'invalid-argument';
   readonly status: number = 500;
   constructor(
@@ -40,6 +96,7 @@ export class InvalidArgumentError extends OncelyError {
  * client sent it. Bounded so a hostile body cannot overflow the stack; nothing was run.
  */
 export class RequestTooDeepError extends InvalidArgumentError {
+  static override readonly code = 'request-too-deep';
   override readonly code = 'request-too-deep';
   override readonly status = 400;
   constructor(readonly maxDepth: number) {
@@ -49,6 +106,7 @@ export class RequestTooDeepError extends InvalidArgumentError {
 
 /** The operation requires an idempotency key and none was given. */
 export class MissingKeyError extends OncelyError {
+  static readonly code = 'missing-key';
   readonly code = 'missing-key';
   readonly status = 400;
   constructor(message = 'An idempotency key is required for this operation.') {
@@ -58,12 +116,14 @@ export class MissingKeyError extends OncelyError {
 
 /** The idempotency key is malformed (empty, too long, not visible ASCII, bad sf-string). */
 export class InvalidKeyError extends OncelyError {
+  static readonly code = 'invalid-key';
   readonly code = 'invalid-key';
   readonly status = 400;
 }
 
 /** Another attempt with the same key is still running. */
 export class ConflictError extends OncelyError {
+  static readonly code = 'conflict';
   readonly code = 'conflict';
   readonly status = 409;
   constructor(
@@ -80,6 +140,7 @@ export class ConflictError extends OncelyError {
 
 /** The key was used before with a different request. */
 export class FingerprintMismatchError extends OncelyError {
+  static readonly code = 'fingerprint-mismatch';
   readonly code = 'fingerprint-mismatch';
   readonly status = 422;
   constructor(
@@ -97,6 +158,7 @@ export class FingerprintMismatchError extends OncelyError {
  * operation is not run again under the same key.
  */
 export class CredentialsMismatchError extends OncelyError {
+  static readonly code = 'credentials-mismatch';
   readonly code = 'credentials-mismatch';
   readonly status = 422;
   constructor(
@@ -112,6 +174,7 @@ export class CredentialsMismatchError extends OncelyError {
  * operation ran once and stays stored; a retry that accepts `codings` gets it.
  */
 export class ContentCodingNotAcceptableError extends OncelyError {
+  static readonly code = 'content-coding-not-acceptable';
   readonly code = 'content-coding-not-acceptable';
   readonly status = 406;
   constructor(readonly codings: readonly string[]) {
@@ -123,6 +186,7 @@ export class ContentCodingNotAcceptableError extends OncelyError {
 
 /** The store could not be reached or failed; nothing was run. */
 export class StoreUnavailableError extends OncelyError {
+  static readonly code = 'store-unavailable';
   readonly code = 'store-unavailable';
   readonly status = 503;
   constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
@@ -138,6 +202,7 @@ export class StoreUnavailableError extends OncelyError {
  * returned, and the newer owner's result stands.
  */
 export class OwnershipLostError extends OncelyError {
+  static readonly code = 'ownership-lost';
   readonly code = 'ownership-lost';
   readonly status = 409;
   constructor(
@@ -151,6 +216,7 @@ export class OwnershipLostError extends OncelyError {
 
 /** The encoded result is larger than the store accepts; the key was released. */
 export class ResultTooLargeError extends OncelyError {
+  static readonly code = 'result-too-large';
   readonly code = 'result-too-large';
   readonly status = 500;
   constructor(
@@ -163,6 +229,7 @@ export class ResultTooLargeError extends OncelyError {
 
 /** The result holds a value the codec cannot store faithfully; `path` says where. */
 export class ResultEncodingError extends OncelyError {
+  static readonly code = 'result-encoding';
   readonly code = 'result-encoding';
   readonly status = 500;
   constructor(
@@ -171,4 +238,42 @@ export class ResultEncodingError extends OncelyError {
   ) {
     super(`Cannot store the result at ${path}: ${reason}`);
   }
+}
+
+/** Every error core throws, by its code. */
+export interface OncelyErrorsByCode {
+  'invalid-argument': InvalidArgumentError;
+  'request-too-deep': RequestTooDeepError;
+  'missing-key': MissingKeyError;
+  'invalid-key': InvalidKeyError;
+  conflict: ConflictError;
+  'fingerprint-mismatch': FingerprintMismatchError;
+  'credentials-mismatch': CredentialsMismatchError;
+  'content-coding-not-acceptable': ContentCodingNotAcceptableError;
+  'store-unavailable': StoreUnavailableError;
+  'ownership-lost': OwnershipLostError;
+  'result-too-large': ResultTooLargeError;
+  'result-encoding': ResultEncodingError;
+}
+
+export type OncelyErrorCode = keyof OncelyErrorsByCode;
+
+/**
+ * Whether `value` is an oncely error (of `code`, when given), made by any copy of core: the
+ * ESM or CJS build, or another installed version. Prefer it to `instanceof` where a value may
+ * come from code you do not control.
+ */
+export function isOncelyError(value: unknown): value is OncelyError;
+export function isOncelyError<C extends OncelyErrorCode>(
+  value: unknown,
+  code: C,
+): value is OncelyErrorsByCode[C];
+export function isOncelyError(value: unknown, code?: OncelyErrorCode): boolean {
+  const brand = brandOf(value);
+  if (brand === undefined) return false;
+  if (code === undefined) return true;
+  for (let own: string | undefined = brand; own !== undefined; own = PARENT_CODE[own]) {
+    if (own === code) return true;
+  }
+  return false;
 }

@@ -14,7 +14,12 @@ export type OncelyEvent =
       fence: number;
       reason: 'error' | 'policy' | 'encoding' | 'too-large';
     }
-  | { type: 'fenced'; keyHash: string; fence: number; operation: 'complete' | 'extend' | 'lease' }
+  | {
+      type: 'fenced';
+      keyHash: string;
+      fence: number;
+      operation: 'complete' | 'extend' | 'lease' | 'max-run-time';
+    }
   | { type: 'store_error'; keyHash: string; operation: StoreOperation; error: unknown };
 
 export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend';

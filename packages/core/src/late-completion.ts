@@ -1,3 +1,5 @@
+import { fullJitter } from './backoff.js';
+
 /**
  * Keeps trying to store a result after the caller was told the store failed, for as long as
  * the lease this attempt holds lasts. The operation already ran: if its record is not stored
@@ -16,8 +18,10 @@ export function completeWithinLease(options: {
   onSettled: (outcome: 'stored' | 'refused' | 'gave-up') => void;
 }): void {
   const deadline = performance.now() + options.remainingMs;
-  let pause = 100;
+  let ceiling = 100;
   const next = (): void => {
+    // Jittered, so keys that failed together in one outage do not retry in one burst.
+    const pause = fullJitter(ceiling);
     if (performance.now() + pause >= deadline) {
       options.onSettled('gave-up');
       return;
@@ -26,7 +30,7 @@ export function completeWithinLease(options: {
       options.attempt().then(
         (stored) => options.onSettled(stored ? 'stored' : 'refused'),
         () => {
-          pause = Math.min(pause * 2, 2_000);
+          ceiling = Math.min(ceiling * 2, 2_000);
           next();
         },
       );

@@ -8,28 +8,35 @@ export interface IdempotencyOptions {
   /** Where records live. */
   store: Store;
   /** How long a completed result is replayed. Default `"24h"`. */
-  ttl?: Duration;
+  ttl?: Duration | undefined;
   /** How long an attempt holds its key without renewing it. Default `"30s"`. */
-  lease?: Duration;
+  lease?: Duration | undefined;
   /**
    * Renew the lease while the handler runs: `true` (default) every third of the lease, a
    * duration for another interval, or `false` to hold it only for `lease`.
    */
-  heartbeat?: boolean | Duration;
+  heartbeat?: boolean | Duration | undefined;
   /**
    * What a request does when the same key is still running elsewhere: `false` (default)
    * fails at once with `ConflictError`; `true` waits up to one lease for the winner's
    * result; a duration waits that long.
    */
-  wait?: boolean | Duration;
+  wait?: boolean | Duration | undefined;
   /** Prepended to every stored key. Default `"oncely:"`. */
-  prefix?: string;
+  prefix?: string | undefined;
+  /**
+   * The longest an attempt runs before it stops renewing its lease: its `signal` fires, and a
+   * retry can take the key over once the lease ends (at most one `lease` later). A handler
+   * that never settles would otherwise hold its key for as long as the process lives.
+   * Default `"5m"`.
+   */
+  maxRunTime?: Duration | undefined;
   /** Give up on a store call after this long (fail closed). Default `"5s"`. */
-  storeTimeout?: Duration;
+  storeTimeout?: Duration | undefined;
   /** How results become bytes. Default: a binary-safe codec (see README). */
-  codec?: ResultCodec;
+  codec?: ResultCodec | undefined;
   /** Called for every lifecycle event; a throwing listener never breaks a request. */
-  onEvent?: EventListener;
+  onEvent?: EventListener | undefined;
 }
 
 export interface ResolvedOptions {
@@ -37,6 +44,7 @@ export interface ResolvedOptions {
   ttlMs: number;
   leaseMs: number;
   heartbeatMs: number | undefined;
+  maxRunMs: number;
   waitMs: number;
   prefix: string;
   storeTimeoutMs: number;
@@ -114,6 +122,13 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
       );
     }
   }
+  // Past any HTTP client's or proxy's timeout (commonly 30-120 s), so a request still running
+  // then has no one left to answer, with room for jobs that legitimately take minutes. Too
+  // short is the worse mistake: a retry could run a slow handler a second time.
+  const maxRunMs = parseDuration(options.maxRunTime ?? '5m', 'maxRunTime');
+  if (maxRunMs > MAX_TIMER_MS) {
+    throw new InvalidArgumentError('maxRunTime', 'must be under 24.8 days');
+  }
   const waitMs = resolveWait(options.wait, leaseMs, 'wait');
   const prefix = options.prefix ?? 'oncely:';
   if (typeof prefix !== 'string') throw new InvalidArgumentError('prefix', 'expected a string');
@@ -127,6 +142,7 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
     ttlMs,
     leaseMs,
     heartbeatMs,
+    maxRunMs,
     waitMs,
     prefix,
     storeTimeoutMs,

@@ -116,6 +116,10 @@ export class ScenarioApp {
         };
       case 'fail':
         throw new Error(`handler failed on run ${run}`);
+      case 'hang':
+        // The first run never answers, as an Express 4 async handler that rejected.
+        if (run === 1) await new Promise<never>(() => {});
+        return { status: 201, headers, body: { kind: 'json', value: { run } } };
       case 'status': {
         const code = Number(query.get('code') ?? 200);
         return { status: code, headers, body: { kind: 'text', value: `status ${code}` } };

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
 import { protocolScenarios } from './scenarios/index.js';
+import { maxRunTimeScenarios } from './scenarios/max-run-time.js';
 import { runSeamScenarios } from './seams/index.js';
 import type { SeamOptions } from './seams/options.js';
 
@@ -446,6 +447,8 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
         expect(again.json()).toMatchObject({ order: 2 });
       });
     });
+
+    maxRunTimeScenarios(start);
 
     describe('bad input never gets a 500 or crashes the server', () => {
       it("malformed JSON gets the framework's 400 and the handler does not run", async () => {

@@ -6,7 +6,12 @@ import {
   InvalidArgumentError,
   type RunContext,
 } from '@oncely/core';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type {
+  FastifyPluginCallback,
+  FastifyRequest,
+  RawServerBase,
+  RouteGenericInterface,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { handOver, type Pending, sendNow } from './hand-over.js';
 import { toHttpRequest } from './request.js';
@@ -18,7 +23,7 @@ declare module 'fastify' {
      * `false` turns oncely off for this route; `true` turns it on when `routes` is `"opt-in"`;
      * an options object turns it on with these options over the plugin's (e.g. `{ lease: "2m" }`).
      */
-    idempotency?: RouteSetting;
+    idempotency?: RouteSetting | undefined;
   }
 }
 
@@ -28,7 +33,7 @@ export interface FastifyIdempotencyOptions extends HttpIdempotencyOptions<Fastif
    * `"all"` (default): every route, except those with `config: { idempotency: false }`.
    * `"opt-in"`: only routes with `config: { idempotency: true }`.
    */
-  routes?: 'all' | 'opt-in';
+  routes?: 'all' | 'opt-in' | undefined;
 }
 
 // Per-request state lives in symbol slots (the attempt on the request, the rest on the raw
@@ -45,9 +50,12 @@ type Slots = { [kPending]?: Pending; [kAttempt]?: RunContext; [kClaimed]?: true 
  * a stale writer) and `signal` fires when the attempt may have lost the key. `undefined` when
  * the handler runs without a key (route or method not covered, no key sent).
  */
-export function idempotencyAttempt(request: FastifyRequest): RunContext | undefined {
-  return (request as FastifyRequest & Slots)[kAttempt];
+export function idempotencyAttempt(request: AnyFastifyRequest): RunContext | undefined {
+  return (request as AnyFastifyRequest & Slots)[kAttempt];
 }
+
+/** A request of any Fastify server: HTTP/1, HTTPS or HTTP/2 (`Fastify({ http2: true })`). */
+type AnyFastifyRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
 
 /**
  * A client that disconnects does not cancel the operation: onSend still hands over what the

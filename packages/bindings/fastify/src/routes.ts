@@ -16,7 +16,7 @@ export interface RouteHandler {
 }
 
 const kHandler = Symbol.for('oncely.fastify.route-handler');
-type Config = { idempotency?: RouteSetting; [kHandler]?: RouteHandler };
+type Config = { idempotency?: RouteSetting | undefined; [kHandler]?: RouteHandler };
 
 /**
  * The onRoute step of one registration: it names itself the route's handler, with the route's
@@ -42,7 +42,7 @@ export function claimRoute(
     throw new InvalidArgumentError('config.idempotency', 'expected a boolean or an options object');
   }
   // A copy: one config object may be shared by several routes.
-  route.config = { ...config, [kHandler]: { owner, http } } as RouteOptions['config'];
+  route.config = { ...config, [kHandler]: { owner, http } } as NonNullable<RouteOptions['config']>;
 }
 
 /** The handler a route was given, or `undefined` for one no registration saw (the 404 route). */

@@ -1,14 +1,13 @@
 import { createIdempotency, type Idempotency, type RunContext } from '../engine.js';
 import {
   ConflictError,
-  ContentCodingNotAcceptableError,
   CredentialsMismatchError,
   FingerprintMismatchError,
-  InvalidKeyError,
+  isOncelyError,
   MissingKeyError,
   type OncelyError,
+  type OncelyErrorCode,
   RequestTooDeepError,
-  StoreUnavailableError,
 } from '../errors.js';
 import { replayForClient } from './content-coding.js';
 import { bindCredentials, differInCredentialsOnly } from './credentials.js';
@@ -77,18 +76,19 @@ export interface HttpIdempotency<Native = unknown> {
 
 const PASS: HttpDecision = { action: 'pass' };
 const YIELDED: HttpDecision = { action: 'yielded' };
-const PROBLEMS = [
-  InvalidKeyError,
-  MissingKeyError,
-  ConflictError,
-  FingerprintMismatchError,
-  CredentialsMismatchError,
-  StoreUnavailableError,
-  ContentCodingNotAcceptableError,
+/** Errors answered as problems; by brand, so a store on another copy of core counts too. */
+const PROBLEMS: readonly OncelyErrorCode[] = [
+  'invalid-key',
+  'missing-key',
+  'conflict',
+  'fingerprint-mismatch',
+  'credentials-mismatch',
+  'store-unavailable',
+  'content-coding-not-acceptable',
 ];
 
 function isProblem(error: unknown): error is OncelyError {
-  return PROBLEMS.some((type) => error instanceof type);
+  return PROBLEMS.some((code) => isOncelyError(error, code));
 }
 
 /**
@@ -135,7 +135,7 @@ export function createHttpIdempotency<Native = unknown>(
     try {
       key = parseKeyHeader(headerValue(request.headers, settings.header));
     } catch (error) {
-      if (error instanceof InvalidKeyError) return problem(error);
+      if (isOncelyError(error, 'invalid-key')) return problem(error);
       throw error;
     }
     if (key === undefined) return settings.required ? problem(new MissingKeyError()) : PASS;

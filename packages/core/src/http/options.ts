@@ -12,18 +12,17 @@ import type { HttpRequest, HttpResponse, ResponseContext } from './types.js';
  */
 export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOptions {
   /** The request header that carries the key. Default `"Idempotency-Key"`. */
-  header?: string;
+  header?: string | undefined;
   /** `true`: a covered request without a key gets 400. `false` (default): it passes through. */
-  required?: boolean;
+  required?: boolean | undefined;
   /**
    * Whose key it is (the authenticated user, tenant, account): the same key in two scopes is
    * two keys. It gets the framework's own request as well, so an auth middleware's result
    * (`req.user`, `request.user`, `ctx.state.user`) is at hand; mount auth before oncely.
    */
-  scope?: (
-    request: HttpRequest,
-    native: Native,
-  ) => string | undefined | Promise<string | undefined>;
+  scope?:
+    | ((request: HttpRequest, native: Native) => string | undefined | Promise<string | undefined>)
+    | undefined;
   /**
    * The request headers that say who is calling. When no `scope` is set, a key is bound to
    * their values (a hash of them is part of the fingerprint): a request with other credentials
@@ -31,34 +30,34 @@ export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOpt
    * never run again under the key. Default `["authorization", "cookie",
    * "proxy-authorization"]` without `scope`, `[]` with one; `[]` turns the binding off.
    */
-  credentialHeaders?: readonly string[];
+  credentialHeaders?: readonly string[] | undefined;
   /** Methods that use keys; others pass through untouched. Default `["POST", "PATCH"]`. */
-  methods?: readonly string[];
+  methods?: readonly string[] | undefined;
   /**
    * The largest response body, in bytes, held for storing. A larger (streamed) body is sent on
    * to the client as it comes and the key is released. Default: 1 MiB, or less when the
    * store holds less.
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Whether a response is stored for replay; `false` releases the key so a retry runs again.
    * Default `defaultShouldStore`: everything except 5xx, 401/403, 408/409/425/429 and a
    * response the framework made because no route matched.
    */
-  shouldStore?: (response: HttpResponse, context: ResponseContext) => boolean;
+  shouldStore?: ((response: HttpResponse, context: ResponseContext) => boolean) | undefined;
   /** Extra response headers to replay that are not replayed by default (e.g. `"set-cookie"`). */
-  replayHeaders?: readonly string[];
+  replayHeaders?: readonly string[] | undefined;
   /** Your own request fingerprint instead of method + path + query + body. */
-  fingerprint?: (request: HttpRequest, native: Native) => string;
+  fingerprint?: ((request: HttpRequest, native: Native) => string) | undefined;
   /**
    * How 400/409/422/503 problems reach the client. `"send"` (default): the binding writes the
    * RFC 9457 response itself. `"throw"`: the `OncelyError` goes to the framework's error
    * handling (Express `next(error)`, Fastify's error handler, Koa's error middleware) with
    * `status`, `statusCode`, `headers` (e.g. `Retry-After`) and `problem` (the RFC 9457 body).
    */
-  problems?: 'send' | 'throw';
+  problems?: 'send' | 'throw' | undefined;
   /** The base of each problem's `type` URI, before its code. Default `"https://oncely.dev/problems/"`. */
-  problemTypeBase?: string;
+  problemTypeBase?: string | undefined;
 }
 
 export interface ResolvedHttpOptions<Native = unknown> {

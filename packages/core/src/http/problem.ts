@@ -1,4 +1,4 @@
-import { ConflictError, type OncelyError, PROBLEM_BASE, StoreUnavailableError } from '../errors.js';
+import { isOncelyError, type OncelyError, PROBLEM_BASE } from '../errors.js';
 import { retryAfterSeconds } from './retry-after.js';
 import type { HttpResponse, ProblemDetails } from './types.js';
 
@@ -32,10 +32,10 @@ export function problemDetails(error: OncelyError, typeBase = PROBLEM_BASE): Pro
     type: typeBase + error.code,
     title: TITLES[error.code] ?? error.name,
     status: error.status,
-    detail: error instanceof StoreUnavailableError ? STORE_UNAVAILABLE_DETAIL : error.message,
+    detail: isOncelyError(error, 'store-unavailable') ? STORE_UNAVAILABLE_DETAIL : error.message,
   };
   const headers: Record<string, string> = {};
-  if (error instanceof ConflictError || error instanceof StoreUnavailableError) {
+  if (isOncelyError(error, 'conflict') || isOncelyError(error, 'store-unavailable')) {
     headers['retry-after'] = String(retryAfterSeconds(error.retryAfterMs));
   }
   return { problem, headers };

@@ -11,7 +11,7 @@ import type { AttributeNames } from './attributes.js';
 
 export interface CreateTableOptions {
   /** Give up waiting for the table to become ACTIVE after this many ms. Default 120000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**

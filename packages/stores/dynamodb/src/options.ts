@@ -6,22 +6,22 @@ export interface DynamoDBStoreOptions {
   /** Your DynamoDB client (AWS SDK v3). The store never closes it. */
   client: DynamoDBClient;
   /** The table that holds the records. Default `"oncely"`. */
-  tableName?: string;
+  tableName?: string | undefined;
   /** The table's partition key attribute (type S). Default `"pk"`. */
-  keyAttribute?: string;
+  keyAttribute?: string | undefined;
   /**
    * The attribute DynamoDB's TTL deletes by, in epoch seconds. Default `"ttl"`. Enable TTL on
    * this attribute (`createTable()` does) so expired records do not pile up.
    */
-  ttlAttribute?: string;
+  ttlAttribute?: string | undefined;
   /** Results larger than this many bytes are stored brotli-compressed. Default `1024`. */
-  compressAboveBytes?: number;
+  compressAboveBytes?: number | undefined;
   /**
    * The largest result, uncompressed, that `complete` accepts. Default 10 MiB. A result must
    * also fit in one 400 KB item once compressed; one that does not is refused with
    * `ResultTooLargeError` (see README: size policy).
    */
-  maxResultBytes?: number;
+  maxResultBytes?: number | undefined;
 }
 
 export interface ResolvedStoreOptions {

@@ -2,13 +2,13 @@ import { InvalidArgumentError } from '@oncely/core';
 
 export interface MemoryStoreOptions {
   /** Completed records (and released keys) kept at most; least recently used go first. Default 10 000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Optional bound on the bytes completed records take (results, keys, overhead). */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** In-progress records held at most; past it `acquire` fails closed. Default 10 000. */
-  maxInProgress?: number;
+  maxInProgress?: number | undefined;
   /** The largest result `complete` accepts. Default 8 MiB (and never more than `maxBytes`). */
-  maxResultBytes?: number;
+  maxResultBytes?: number | undefined;
 }
 
 export interface ResolvedMemoryOptions {

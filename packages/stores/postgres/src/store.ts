@@ -29,18 +29,18 @@ export interface PostgresStoreOptions {
   /** A `pg.Pool` (pg 8.x). The store never closes it. */
   pool: PgPool;
   /** The schema that holds the table. Default `"public"`. */
-  schema?: string;
+  schema?: string | undefined;
   /** The table's name. Default `"oncely_records"`. */
-  table?: string;
+  table?: string | undefined;
   /** The largest result, in bytes, `complete` accepts. Default 16 MiB; at most 1 GiB - 1. */
-  maxResultBytes?: number;
+  maxResultBytes?: number | undefined;
 }
 
 export interface PurgeOptions {
   /** Rows deleted per statement; each batch is its own short transaction. Default 1000. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Stop after this many batches, even if expired rows remain. Default: until none remain. */
-  maxBatches?: number;
+  maxBatches?: number | undefined;
 }
 
 export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;

@@ -24,9 +24,9 @@ export interface TransactionalRunOptions<T> extends Omit<RunOptions<T>, 'complet
    * Where the transaction runs. Default: the store's own pool. It must reach the same
    * database as the store, or the record and your writes cannot share a transaction.
    */
-  pool?: PgPool;
+  pool?: PgPool | undefined;
   /** The transaction's isolation level. Default: the server's (normally read committed). */
-  isolation?: IsolationLevel;
+  isolation?: IsolationLevel | undefined;
 }
 
 /** Your operation: write through `tx` only; do not COMMIT or ROLLBACK it yourself. */

@@ -13,21 +13,21 @@ export interface RedisStoreOptions {
    */
   client: RedisClient;
   /** Prepended to every Redis key; must not contain `{` or `}`. Default `"oncely:"`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** The largest result `complete` accepts, in bytes. Default 8 MiB, at most 512 MiB. */
-  maxResultBytes?: number;
+  maxResultBytes?: number | undefined;
   /**
    * How long a call waits for a client that is (re)connecting before it fails with
    * StoreUnavailableError. `0` fails at once. Default `"1s"`.
    */
-  readyTimeout?: Duration;
+  readyTimeout?: Duration | undefined;
   /**
    * Check Redis' `maxmemory-policy` once, on first use, and warn if it can evict live records.
    * Default `true`.
    */
-  checkEvictionPolicy?: boolean;
+  checkEvictionPolicy?: boolean | undefined;
   /** Where warnings go. Default `console.warn`. */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface ResolvedRedisStoreOptions {
