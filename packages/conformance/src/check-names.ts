@@ -52,6 +52,7 @@ export const CHECK_NAMES = [
   'durations: leaseRemainingMs counts down in milliseconds from the acquire',
   'durations: ttlRemainingMs counts down in milliseconds from the complete',
   'durations: after extend(L) leaseRemainingMs is at most L, counted from the extend',
+  'extend: a lease extended past the retention is honoured while it shows time left',
   'delete: removes the record and the key can be acquired again',
   'keys: keys differing in one character are independent',
   'keys: keys differing only in case are independent',

@@ -115,6 +115,13 @@ class ExtendDropsRetention extends ReferenceStore {
   }
 }
 
+/** extend moves the lease but not the retention: it reports a lease the record will not outlive. */
+class ExtendPastRetentionNotHonoured extends ReferenceStore {
+  protected override writeExtended(key: string, entry: Entry, leaseEndsAt: number): void {
+    this.write(key, { ...entry, leaseEndsAt });
+  }
+}
+
 /** "Already completed" is answered true before the owner is compared. */
 class CompleteTrustsCompleted extends ReferenceStore {
   override async complete(input: CompleteInput): Promise<boolean> {
@@ -307,6 +314,12 @@ export const BROKEN_TRANSITION_STORES: BrokenStore[] = [
     flaw: 'extend sets the record expiry to the new lease end',
     caughtBy: 'extend: once an extended lease lapses the record is retained until its ttl',
     factory: shared((backend) => new ExtendDropsRetention(backend)),
+  },
+  {
+    name: 'extended lease not honoured',
+    flaw: 'extend past the retention reports the new lease, then the record expires under it',
+    caughtBy: 'extend: a lease extended past the retention is honoured while it shows time left',
+    factory: shared((backend) => new ExtendPastRetentionNotHonoured(backend)),
   },
   {
     name: 'complete trusts a completed record',

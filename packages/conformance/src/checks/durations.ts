@@ -7,12 +7,12 @@ import type { CheckContext } from '../context.js';
 import { acquireOwner, type CheckGroup, type Owner, owned } from './check.js';
 
 /** Acquires a fresh key with `leaseMs`, timing the call. */
-async function timedOwner(context: CheckContext, leaseMs: number) {
+async function timedOwner(context: CheckContext, leaseMs: number, ttlMs = context.longMs) {
   const key = context.key();
   const fingerprint = context.fingerprint();
   const token = context.token();
   const { value, span } = await timed(() =>
-    context.store.acquire({ key, fingerprint, token, leaseMs, ttlMs: context.longMs }),
+    context.store.acquire({ key, fingerprint, token, leaseMs, ttlMs }),
   );
   assert.ok(value.acquired, 'the first acquire of a fresh key wins');
   return { owner: { key, fingerprint, token, fence: value.fence } as Owner, span };
@@ -117,7 +117,9 @@ export const durationChecks: CheckGroup = {
 
   'durations: after extend(L) leaseRemainingMs is at most L, counted from the extend': {
     async run(context) {
-      const { owner } = await timedOwner(context, 2 * context.unitMs);
+      // Retained longer than the extended lease, so only the lease is measured here (a lease
+      // extended past the retention is the next check's subject).
+      const { owner } = await timedOwner(context, 2 * context.unitMs, 2 * context.longMs);
       // A unit into the lease: a lease counted from the old end would show a unit more than L.
       await context.sleepUnits(1);
       const leaseMs = context.longMs;
@@ -132,6 +134,46 @@ export const durationChecks: CheckGroup = {
         read.read,
         `leaseRemainingMs after extend(${leaseMs})`,
       );
+    },
+  },
+
+  'extend: a lease extended past the retention is honoured while it shows time left': {
+    async run(context) {
+      const { unitMs } = context;
+      // Retained for three units, then extended far past that.
+      const { owner } = await timedOwner(context, unitMs, 3 * unitMs);
+      const extended = await timed(() =>
+        context.store.extend({ ...owned(owner), leaseMs: context.longMs }),
+      );
+      assert.equal(extended.value, true, 'the owner extends its lease past the retention');
+      const read = await timedGet(context, owner.key);
+      const lease = leaseOf(read.record, owner, 'get after extend');
+      // A store either keeps the record until the lease ends, or ends the lease with the
+      // retention and says so; what it reports, it must honour.
+      await context.sleepUnits(4);
+      const later = await timed(() => context.store.get(owner.key));
+      const shownUntil = read.read.start + lease;
+      if (later.span.end < shownUntil) {
+        assertInProgress(
+          later.value,
+          { fingerprint: owner.fingerprint, fence: owner.fence, liveLeaseMs: context.longMs },
+          `${Math.round(later.span.end - read.read.start)} ms after the store showed ${lease} ms of lease left`,
+        );
+        const reply = await context.store.acquire({
+          key: owner.key,
+          fingerprint: context.fingerprint(),
+          token: context.token(),
+          leaseMs: context.longMs,
+          ttlMs: context.longMs,
+        });
+        if (performance.now() < shownUntil) {
+          assert.equal(
+            reply.acquired,
+            false,
+            'another request must not win a key whose lease is live',
+          );
+        }
+      }
     },
   },
 };

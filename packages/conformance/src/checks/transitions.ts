@@ -70,8 +70,10 @@ export const transitionChecks: CheckGroup = {
     async run(context) {
       // Half the keys hold a completed record with a one-unit ttl, half an in-progress record
       // with a one-unit lease and a two-unit retention; all have expired after three units.
-      const owners = await shortLeases(context, 2 * context.unitMs);
-      for (const owner of owners.slice(0, KEYS / 2)) {
+      const completing = await Promise.all(
+        Array.from({ length: KEYS / 2 }, () => acquireOwner(context, context.key())),
+      );
+      for (const owner of completing) {
         assert.equal(
           await context.store.complete({
             ...owned(owner),
@@ -82,6 +84,15 @@ export const transitionChecks: CheckGroup = {
           'the owner completes with a one-unit ttl',
         );
       }
+      const retained = await Promise.all(
+        Array.from({ length: KEYS / 2 }, () =>
+          acquireOwner(context, context.key(), {
+            leaseMs: context.unitMs,
+            ttlMs: 2 * context.unitMs,
+          }),
+        ),
+      );
+      const owners = [...completing, ...retained];
       await context.sleepUnits(3);
       const keys = owners.map((owner) => ({
         key: owner.key,
