@@ -7,14 +7,15 @@ import { CHECK_NAMES } from '../src/index.js';
 // settle: the run must end, every check failed, rather than hang. The run is killed after
 // KILL_AFTER_MS only to report a hang as a failure instead of hanging this test too.
 const FIXTURE = fileURLToPath(new URL('./fixtures/never-settling.node-test.ts', import.meta.url));
+const README_EXAMPLE = fileURLToPath(new URL('./fixtures/reference.node-test.ts', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const KILL_AFTER_MS = 240_000;
 
-function runNodeTest(env: Record<string, string>) {
+function runNodeTest(env: Record<string, string>, file = FIXTURE) {
   return new Promise<{ code: number | null; killed: boolean; output: string }>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-force-exit', FIXTURE],
+      ['--import', 'tsx', '--test', '--test-force-exit', file],
       { cwd: PACKAGE, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -41,6 +42,19 @@ function summary(output: string, what: string): number {
   const match = output.match(new RegExp(`^# ${what} (\\d+)$`, 'm'));
   return match ? Number(match[1]) : Number.NaN;
 }
+
+describe('under node:test', () => {
+  it(
+    'passes the reference store on every check through the nodeTest adapter (the README example)',
+    async () => {
+      const run = await runNodeTest({}, README_EXAMPLE);
+      expect(run.killed, run.output.slice(-2000)).toBe(false);
+      expect(summary(run.output, 'pass'), run.output.slice(-3000)).toBe(CHECK_NAMES.length);
+      expect(run.code).toBe(0);
+    },
+    KILL_AFTER_MS + 10_000,
+  );
+});
 
 describe('under node:test, a store whose calls never settle', () => {
   it(
