@@ -51,7 +51,7 @@ export class SqliteTestStore implements Store {
   private readonly db: Database.Database;
   private readonly decide: (input: AcquireInput) => AcquireResult;
 
-  constructor(private readonly data: SqliteStoreData) {
+  constructor(data: SqliteStoreData) {
     this.db = new Database(data.path, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
