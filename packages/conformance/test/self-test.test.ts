@@ -54,7 +54,7 @@ describe('the suite itself', () => {
     expect(destroyed.size).toBe(made.length);
     // Every key a check wrote was deleted afterwards: the shared backend is left as found.
     expect([...backend.entries.keys()]).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('skips only the checks that the declared capabilities rule out', async () => {
     const backend = new ReferenceBackend();
@@ -72,7 +72,7 @@ describe('the suite itself', () => {
       'acquire: exactly one winner among 4 instances x 25 concurrent acquires',
     ) as { reason: string };
     expect(reason.reason).toMatch(/sharedAcrossInstances: false/);
-  }, 120_000);
+  }, 300_000);
 
   it('fails a check when the store reports capabilities that are not well-formed', async () => {
     const outcomes = await runChecks(
@@ -114,7 +114,7 @@ describe('the suite catches broken stores', () => {
         ),
       ].join('\n'),
     );
-  }, 120_000);
+  }, 300_000);
 
   it.each(BROKEN_STORES.map((broken) => [broken.name, broken] as const))('%s', (_name, broken) => {
     const outcomes = results.get(broken.name);
