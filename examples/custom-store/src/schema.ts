@@ -17,8 +17,9 @@ export function quoteTableName(table: string): string {
 /**
  * One row per key. Text that must compare exactly (key, fingerprint, token) is stored as
  * bytes: MariaDB's text collations ignore case and trailing spaces, and an index cannot hold
- * a key of several kilobytes, so the primary key is the SHA-256 of the key's UTF-8 bytes.
- * Times are milliseconds on the server's clock, so no driver or time zone converts them.
+ * a key of several kilobytes, so the primary key is the SHA-256 of the key's bytes (its UTF-16
+ * code units, which hold any string exactly). Times are milliseconds on the server's clock,
+ * so no driver or time zone converts them.
  */
 export function createTableSql(table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${quoteTableName(table)} (

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '@oncely/core';
 import type { ResolvedConformanceOptions } from './options.js';
+import {
+  inProcessRacers,
+  RACERS,
+  type RaceCall,
+  type RaceReply,
+  type Racers,
+  raceSpread,
+} from './race.js';
+import { WorkerRacers } from './workers/worker-pool.js';
 
 export type KeySuffix = string | ((base: string) => string);
 
@@ -28,6 +37,15 @@ export interface CheckContext {
   token(): string;
   /** Sleep for `units` × `unitMs`. */
   sleepUnits(units: number): Promise<void>;
+  /**
+   * Fires every call at once, spread over the racers (call i to racer i % 4), and returns the
+   * replies in the order of `calls`. The racers are four worker threads when the suite was
+   * given `workers` and the store shares records across instances; else four instances of this
+   * process (one when the store does not share records across instances).
+   */
+  race(calls: RaceCall[]): Promise<RaceReply[]>;
+  /** Where `race` runs its calls, for failure messages; known once `race` ran. */
+  raceWhere(): string;
 }
 
 /**
@@ -40,6 +58,8 @@ export class CheckSession {
   private readonly usedKeys: string[] = [];
   private bases = 0;
   private readonly keyBase = `oncely-conformance:${randomUUID()}:`;
+  private racers: Promise<Racers> | undefined;
+  private workerRacers: WorkerRacers | undefined;
 
   constructor(private readonly options: ResolvedConformanceOptions) {}
 
@@ -64,7 +84,30 @@ export class CheckSession {
       fingerprint: () => `fp-${randomUUID()}`,
       token: () => randomUUID(),
       sleepUnits: (units) => new Promise((resolve) => setTimeout(resolve, units * unitMs)),
+      race: async (calls) => raceSpread(await this.racersFor(store), RACERS, calls),
+      raceWhere: () => this.where,
     };
+  }
+
+  private where = 'not raced yet';
+
+  private racersFor(store: Store): Promise<Racers> {
+    this.racers ??= (async () => {
+      let racers: Racers;
+      if (!store.capabilities.sharedAcrossInstances) racers = inProcessRacers([store]);
+      else if (this.options.workers) {
+        this.workerRacers = await WorkerRacers.start(this.options.workers, RACERS);
+        racers = this.workerRacers;
+      } else {
+        const others = await Promise.all(
+          Array.from({ length: RACERS - 1 }, () => this.openStore()),
+        );
+        racers = inProcessRacers([store, ...others]);
+      }
+      this.where = racers.where;
+      return racers;
+    })();
+    return this.racers;
   }
 
   private makeKeys(suffixes: KeySuffix[]): string[] {
@@ -82,9 +125,10 @@ export class CheckSession {
     if (first) {
       await Promise.allSettled(this.usedKeys.map((key) => first.delete(key)));
     }
-    const results = await Promise.allSettled(
-      this.stores.map((store) => this.options.destroyStore(store)),
-    );
+    const results = await Promise.allSettled([
+      ...this.stores.map((store) => this.options.destroyStore(store)),
+      ...(this.workerRacers ? [this.workerRacers.close()] : []),
+    ]);
     const failure = results.find((result) => result.status === 'rejected');
     if (failure && failure.status === 'rejected') throw failure.reason;
   }

@@ -1,4 +1,7 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, type Store } from '@oncely/core';
+import type { WorkerSpec } from './workers/worker-pool.js';
 
 /**
  * A test body as the suite hands it to the runner. The runner may pass its own per-test
@@ -20,6 +23,30 @@ export interface ConformanceTiming {
    * round trips or expiry are slower.
    */
   unitMs?: number;
+  /**
+   * How long one check may take before the suite fails it, in milliseconds. Default
+   * `15 000 + 20 × unitMs`. The suite enforces it itself (and also hands it to the runner), so
+   * a store call that never settles fails its check on any runner instead of hanging the run.
+   */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * Race checks in worker threads: each worker imports `module` and makes its own store with
+ * `createStore(data)`, so racing calls run in parallel threads. This is what proves a store
+ * whose calls never yield to the event loop (a synchronous driver such as better-sqlite3):
+ * in one thread such calls cannot interleave, so a non-atomic acquire would pass.
+ */
+export interface ConformanceWorkers {
+  /**
+   * An ES module that Node can import without your test runner's transforms (JavaScript, or a
+   * `.mjs` file that registers a TypeScript loader and then imports your `.ts` file), given as
+   * a `file:` URL or an absolute path. It exports `createStore(data)` and, optionally,
+   * `destroyStore(store)` (default `store.close()`).
+   */
+  module: string | URL;
+  /** Passed to the module's `createStore` in every worker (structured-cloneable: a path, a URL). */
+  data?: unknown;
 }
 
 export interface ConformanceOptions {
@@ -36,6 +63,12 @@ export interface ConformanceOptions {
   /** Disposes of an instance after its check. Default: `store.close()`. */
   destroyStore?: (store: Store) => Promise<void>;
   timing?: ConformanceTiming;
+  /**
+   * Run the race checks' instances in worker threads. When given, every race check runs across
+   * the workers (a store that does not share records across instances still races in one
+   * instance). Required for a store whose calls never yield to the event loop.
+   */
+  workers?: ConformanceWorkers;
   /** The label of the group (used with `describe`). Default `"oncely store conformance"`. */
   name?: string;
 }
@@ -46,11 +79,43 @@ export interface ResolvedConformanceOptions {
   createStore: () => Store | Promise<Store>;
   destroyStore: (store: Store) => Promise<void>;
   unitMs: number;
+  checkTimeoutMs: number;
+  workers: WorkerSpec | undefined;
   name: string;
 }
 
 export const DEFAULT_UNIT_MS = 200;
 const MAX_UNIT_MS = 60_000;
+const MAX_CHECK_TIMEOUT_MS = 3_600_000;
+
+/** Per-check timeout: generous for round trips, plus the few units the timed checks sleep. */
+export function defaultCheckTimeout(unitMs: number): number {
+  return 15_000 + 20 * unitMs;
+}
+
+function positiveNumber(value: unknown, field: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError(field, `expected a number from 1 to ${max}`);
+  }
+  return value;
+}
+
+function resolveWorkers(value: unknown): WorkerSpec | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidArgumentError('workers', 'expected { module, data? }');
+  }
+  const { module, data } = value as { module?: unknown; data?: unknown };
+  if (module instanceof URL) return { moduleUrl: module.href, data };
+  if (typeof module === 'string' && module.startsWith('file:')) return { moduleUrl: module, data };
+  if (typeof module === 'string' && isAbsolute(module)) {
+    return { moduleUrl: pathToFileURL(module).href, data };
+  }
+  throw new InvalidArgumentError(
+    'workers.module',
+    'expected a file: URL or an absolute path (e.g. new URL("./store-module.mjs", import.meta.url))',
+  );
+}
 
 function optionalFunction<T>(value: unknown, field: string): T | undefined {
   if (value === undefined) return undefined;
@@ -79,26 +144,26 @@ export function resolveOptions(options: unknown): ResolvedConformanceOptions {
   );
 
   let unitMs = DEFAULT_UNIT_MS;
+  let checkTimeoutMs: number | undefined;
   if (input.timing !== undefined) {
     if (typeof input.timing !== 'object' || input.timing === null) {
-      throw new InvalidArgumentError('timing', 'expected { unitMs?: number }');
+      throw new InvalidArgumentError(
+        'timing',
+        'expected { unitMs?: number, checkTimeoutMs?: number }',
+      );
     }
-    const requested = (input.timing as Record<string, unknown>).unitMs;
-    if (requested !== undefined) {
-      if (
-        typeof requested !== 'number' ||
-        !Number.isFinite(requested) ||
-        requested < 1 ||
-        requested > MAX_UNIT_MS
-      ) {
-        throw new InvalidArgumentError(
-          'timing.unitMs',
-          `expected a number from 1 to ${MAX_UNIT_MS}`,
-        );
-      }
-      unitMs = requested;
+    const timing = input.timing as Record<string, unknown>;
+    if (timing.unitMs !== undefined)
+      unitMs = positiveNumber(timing.unitMs, 'timing.unitMs', MAX_UNIT_MS);
+    if (timing.checkTimeoutMs !== undefined) {
+      checkTimeoutMs = positiveNumber(
+        timing.checkTimeoutMs,
+        'timing.checkTimeoutMs',
+        MAX_CHECK_TIMEOUT_MS,
+      );
     }
   }
+  const workers = resolveWorkers(input.workers);
 
   if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length === 0)) {
     throw new InvalidArgumentError('name', 'expected a non-empty string');
@@ -110,6 +175,8 @@ export function resolveOptions(options: unknown): ResolvedConformanceOptions {
     createStore: input.createStore as () => Store | Promise<Store>,
     destroyStore: destroyStore ?? ((store) => store.close()),
     unitMs,
+    checkTimeoutMs: checkTimeoutMs ?? defaultCheckTimeout(unitMs),
+    workers,
     name: (input.name as string | undefined) ?? 'oncely store conformance',
   };
 }

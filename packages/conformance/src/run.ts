@@ -7,9 +7,26 @@ import {
   resolveOptions,
 } from './options.js';
 
-/** Per-check timeout: generous for round trips, plus the few units the timed checks sleep. */
-function timeoutFor(unitMs: number): number {
-  return 15_000 + 20 * unitMs;
+/**
+ * Settles like `work`, or rejects once `timeoutMs` passed. The suite bounds every check itself
+ * because not every runner applies the timeout it is given (node:test takes it in an options
+ * object, not as a third argument): a store call that never settles must fail its check, not
+ * hang the run.
+ */
+async function withinTimeout(work: Promise<void>, timeoutMs: number, name: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`@oncely/conformance: "${name}" did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -27,29 +44,37 @@ function skipAtRunTime(runnerContext: unknown, reason: string): void {
 }
 
 function register(options: ResolvedConformanceOptions, name: CheckName): void {
-  const check = checkNamed(name);
+  checkNamed(name); // every name has an implementation: fail at registration, not at run time
   options.test(
     name,
-    async (runnerContext?: unknown) => {
-      const session = new CheckSession(options);
-      let failed = true;
-      try {
-        const store = await session.openStore();
-        const reason = check.skipReason?.(store.capabilities);
-        if (reason !== undefined) {
-          failed = false;
-          skipAtRunTime(runnerContext, `skipped: ${reason}`);
-          return;
-        }
-        await check.run(session.context(store));
-        failed = false;
-      } finally {
-        // A failed check's error matters more than a clean-up error that may follow from it.
-        await (failed ? session.dispose().catch(() => undefined) : session.dispose());
-      }
-    },
-    timeoutFor(options.unitMs),
+    (runnerContext?: unknown) =>
+      withinTimeout(runCheck(options, name, runnerContext), options.checkTimeoutMs, name),
+    options.checkTimeoutMs,
   );
+}
+
+async function runCheck(
+  options: ResolvedConformanceOptions,
+  name: CheckName,
+  runnerContext: unknown,
+): Promise<void> {
+  const check = checkNamed(name);
+  const session = new CheckSession(options);
+  let failed = true;
+  try {
+    const store = await session.openStore();
+    const reason = check.skipReason?.(store.capabilities);
+    if (reason !== undefined) {
+      failed = false;
+      skipAtRunTime(runnerContext, `skipped: ${reason}`);
+      return;
+    }
+    await check.run(session.context(store));
+    failed = false;
+  } finally {
+    // A failed check's error matters more than a clean-up error that may follow from it.
+    await (failed ? session.dispose().catch(() => undefined) : session.dispose());
+  }
 }
 
 /**

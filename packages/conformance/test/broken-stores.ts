@@ -1,5 +1,6 @@
 import type { AcquireInput, AcquireResult, OwnerInput, Store, StoreRecord } from '@oncely/core';
 import type { CheckName } from '../src/index.js';
+import { BROKEN_TRANSITION_STORES } from './broken-transitions.js';
 import { type Entry, type Operation, ReferenceBackend, ReferenceStore } from './reference-store.js';
 
 /**
@@ -191,7 +192,7 @@ class DeleteDoesNothing extends ReferenceStore {
   override async delete(): Promise<void> {}
 }
 
-export const BROKEN_STORES: BrokenStore[] = [
+const FIRST_BROKEN_STORES: BrokenStore[] = [
   {
     name: 'non-atomic acquire',
     flaw: 'checks for a record, awaits, then writes (get-then-set)',
@@ -339,3 +340,5 @@ export const BROKEN_STORES: BrokenStore[] = [
     factory: shared((backend) => new DeleteDoesNothing(backend)),
   },
 ];
+
+export const BROKEN_STORES: BrokenStore[] = [...FIRST_BROKEN_STORES, ...BROKEN_TRANSITION_STORES];

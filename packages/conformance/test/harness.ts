@@ -1,5 +1,11 @@
 import type { Store } from '@oncely/core';
-import { CHECK_NAMES, type CheckName, runStoreConformance, type TestBody } from '../src/index.js';
+import {
+  CHECK_NAMES,
+  type CheckName,
+  type ConformanceOptions,
+  runStoreConformance,
+  type TestBody,
+} from '../src/index.js';
 
 /**
  * Runs the suite without a test runner, so the self-test can see each check's outcome
@@ -24,6 +30,7 @@ export function collectChecks(
   createStore: () => Store | Promise<Store>,
   unitMs: number,
   destroyStore?: (store: Store) => Promise<void>,
+  extra: Pick<ConformanceOptions, 'workers'> = {},
 ): CollectedCheck[] {
   const collected: CollectedCheck[] = [];
   runStoreConformance({
@@ -33,6 +40,7 @@ export function collectChecks(
     createStore,
     destroyStore,
     timing: { unitMs },
+    ...extra,
   });
   return collected;
 }

@@ -24,6 +24,11 @@ describe('runStoreConformance options', () => {
     ['timing', { ...valid, timing: 200 }],
     ['timing.unitMs', { ...valid, timing: { unitMs: 0 } }],
     ['timing.unitMs', { ...valid, timing: { unitMs: Number.NaN } }],
+    ['timing.checkTimeoutMs', { ...valid, timing: { checkTimeoutMs: 0 } }],
+    ['timing.checkTimeoutMs', { ...valid, timing: { checkTimeoutMs: '5s' } }],
+    ['workers', { ...valid, workers: 'store.mjs' }],
+    ['workers.module', { ...valid, workers: { module: './store.mjs' } }],
+    ['workers.module', { ...valid, workers: {} }],
     ['name', { ...valid, name: '' }],
   ])('rejects a bad %s, naming the field', (field, options) => {
     expect(fieldOf(() => runStoreConformance(options as never))).toBe(field);
@@ -52,5 +57,24 @@ describe('runStoreConformance options', () => {
     expect(timeouts.length).toBeGreaterThan(30);
     // A slower unit gives each check more time: the timed checks sleep several units.
     for (const timeout of timeouts) expect(timeout).toBeGreaterThanOrEqual(20 * 1000);
+  });
+
+  it('gives every check timing.checkTimeoutMs when set, and accepts a workers module path or URL', () => {
+    const timeouts: Array<number | undefined> = [];
+    for (const module of [
+      '/abs/store.mjs',
+      'file:///abs/store.mjs',
+      new URL('file:///abs/store.mjs'),
+    ]) {
+      runStoreConformance({
+        ...valid,
+        workers: { module },
+        test: (_name, _body, timeoutMs) => {
+          timeouts.push(timeoutMs);
+        },
+        timing: { checkTimeoutMs: 1234 },
+      });
+    }
+    expect(new Set(timeouts)).toEqual(new Set([1234]));
   });
 });

@@ -25,6 +25,8 @@ export interface Entry {
   leaseEndsAt: number;
   /** When the entry stops being retained (caller clock, ms). */
   expiresAt: number;
+  /** When the acquire that made this entry ran (caller clock, ms). */
+  acquiredAt: number;
   result?: Uint8Array;
 }
 
@@ -77,7 +79,7 @@ export class ReferenceStore implements Store {
       ...entry,
       state: 'completed',
       result: this.copyIn(input.result),
-      expiresAt: now + input.ttlMs,
+      expiresAt: this.completedExpiry(entry, now, input.ttlMs),
     });
     return true;
   }
@@ -139,6 +141,7 @@ export class ReferenceStore implements Store {
       fence,
       leaseEndsAt: now + input.leaseMs,
       expiresAt: now + input.ttlMs,
+      acquiredAt: now,
     });
   }
 
@@ -230,8 +233,17 @@ export class ReferenceStore implements Store {
       fingerprint: entry.fingerprint,
       fence: entry.fence,
       result: this.copyOut(entry.result ?? new Uint8Array(0)),
-      ttlRemainingMs: Math.max(0, Math.ceil(entry.expiresAt - now)),
+      ttlRemainingMs: this.ttlRemaining(entry, now),
     };
+  }
+
+  protected ttlRemaining(entry: Entry, now: number): number {
+    return Math.max(0, Math.ceil(entry.expiresAt - now));
+  }
+
+  /** A completed record lives `ttlMs` from its completion. */
+  protected completedExpiry(_entry: Entry, now: number, ttlMs: number): number {
+    return now + ttlMs;
   }
 
   protected leaseRemaining(entry: Entry, now: number): number {

@@ -10,6 +10,14 @@ import { ReferenceBackend, ReferenceStore } from './reference-store.js';
 // Small units keep the self-test quick; the reference store uses this process's clock.
 const UNIT_MS = 100;
 
+/** The checks that race instances: each opens RACERS - 1 more when records are shared. */
+const RACE_CHECKS = CHECK_NAMES.filter(
+  (name) =>
+    name.startsWith('race: ') ||
+    name === 'acquire: exactly one winner among 4 instances x 25 concurrent acquires' ||
+    name === 'acquire: many keys acquired concurrently each get exactly one winner',
+);
+
 describe('the suite itself', () => {
   it('registers every listed check once, in order, and each has one implementation', () => {
     const names = collectChecks(() => new ReferenceStore(), UNIT_MS).map((check) => check.name);
@@ -40,12 +48,13 @@ describe('the suite itself', () => {
     );
     expect(failures).toEqual([]);
     expect(namesWith(outcomes, 'passed')).toEqual([...CHECK_NAMES]);
-    // One instance per check, plus three more for the 4-instance race; all destroyed.
-    expect(made.length).toBe(CHECK_NAMES.length + 3);
+    // One instance per check, three more for each race across instances (RACERS - 1), and
+    // one more for the cross-instance fence check; all destroyed.
+    expect(made.length).toBe(CHECK_NAMES.length + 3 * RACE_CHECKS.length + 1);
     expect(destroyed.size).toBe(made.length);
     // Every key a check wrote was deleted afterwards: the shared backend is left as found.
     expect([...backend.entries.keys()]).toEqual([]);
-  });
+  }, 300_000);
 
   it('skips only the checks that the declared capabilities rule out', async () => {
     const backend = new ReferenceBackend();
@@ -56,13 +65,14 @@ describe('the suite itself', () => {
     expect(namesWith(outcomes, 'failed')).toEqual([]);
     expect(namesWith(outcomes, 'skipped')).toEqual([
       'acquire: exactly one winner among 4 instances x 25 concurrent acquires',
+      'fencing: a takeover or re-acquire through another instance gets a larger fence than the first handed out',
       'limits: a result over maxResultBytes throws ResultTooLargeError and the owner can still complete',
     ]);
     const reason = outcomes.get(
       'acquire: exactly one winner among 4 instances x 25 concurrent acquires',
     ) as { reason: string };
     expect(reason.reason).toMatch(/sharedAcrossInstances: false/);
-  });
+  }, 300_000);
 
   it('fails a check when the store reports capabilities that are not well-formed', async () => {
     const outcomes = await runChecks(
@@ -104,7 +114,7 @@ describe('the suite catches broken stores', () => {
         ),
       ].join('\n'),
     );
-  }, 120_000);
+  }, 300_000);
 
   it.each(BROKEN_STORES.map((broken) => [broken.name, broken] as const))('%s', (_name, broken) => {
     const outcomes = results.get(broken.name);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AcquireResult, Store } from '@oncely/core';
+import type { AcquireResult } from '@oncely/core';
 import {
   assertCompleted,
   assertFence,
@@ -9,45 +9,72 @@ import {
 } from '../assertions.js';
 import { labelledBytes } from '../bytes.js';
 import type { CheckContext } from '../context.js';
+import type { RaceReply } from '../race.js';
 import { acquireOwner, type CheckGroup, completeAsOwner } from './check.js';
 
 /**
- * Fires one acquire per entry of `stores` at `key` all at once (no await in between) and
- * checks that exactly one wins and every loser carries the winner's in-progress record.
+ * Checks one key's race: exactly one acquire won, and every loser carries the winner's
+ * in-progress record (with the winner's fingerprint, fence and a live lease).
  */
-async function raceForKey(
-  context: CheckContext,
-  stores: Store[],
-  key: string,
-  fingerprint: string,
+export function assertOneWinner(
+  results: AcquireResult[],
+  fingerprints: string[],
+  leaseMs: number,
   what: string,
-): Promise<void> {
-  const results: AcquireResult[] = await Promise.all(
-    stores.map((store) =>
-      store.acquire({
-        key,
-        fingerprint,
-        token: context.token(),
-        leaseMs: context.longMs,
-        ttlMs: context.longMs,
-      }),
-    ),
-  );
-  const winners = results.filter((result) => result.acquired);
+): { fence: number; index: number } {
+  const winners = results.flatMap((result, index) => (result.acquired ? [index] : []));
   assert.equal(
     winners.length,
     1,
-    `${what}: exactly one of ${stores.length} concurrent acquires must win, ${winners.length} did`,
+    `${what}: exactly one of ${results.length} concurrent acquires must win, ${winners.length} did`,
   );
-  const fence = assertWon(winners[0] as AcquireResult, `${what}: the winner`);
+  const index = winners[0] as number;
+  const fence = assertWon(results[index] as AcquireResult, `${what}: the winner`);
   for (const result of results) {
     if (result.acquired) continue;
     assertInProgress(
       result.record,
-      { fingerprint, fence, liveLeaseMs: context.longMs },
+      { fingerprint: fingerprints[index] as string, fence, liveLeaseMs: leaseMs },
       `${what}: a loser's record`,
     );
   }
+  return { fence, index };
+}
+
+/** One key's acquires, one per fingerprint, as race calls. */
+export function acquireCalls(context: CheckContext, key: string, fingerprints: string[]) {
+  return fingerprints.map((fingerprint) => ({
+    op: 'acquire' as const,
+    input: {
+      key,
+      fingerprint,
+      token: context.token(),
+      leaseMs: context.longMs,
+      ttlMs: context.longMs,
+    },
+  }));
+}
+
+/** Races `perKey` acquires of each key at once through the context's racers; one winner each. */
+export async function raceKeys(
+  context: CheckContext,
+  keys: Array<{ key: string; fingerprints: string[] }>,
+  what: string,
+): Promise<Array<{ fence: number; fingerprint: string }>> {
+  const calls = keys.flatMap(({ key, fingerprints }) => acquireCalls(context, key, fingerprints));
+  const replies: RaceReply[] = await context.race(calls);
+  let offset = 0;
+  return keys.map(({ fingerprints }, keyIndex) => {
+    const results = replies.slice(offset, offset + fingerprints.length) as AcquireResult[];
+    offset += fingerprints.length;
+    const { fence, index } = assertOneWinner(
+      results,
+      fingerprints,
+      context.longMs,
+      `${what}, key #${keyIndex} (${context.raceWhere()})`,
+    );
+    return { fence, fingerprint: fingerprints[index] as string };
+  });
 }
 
 export const acquireChecks: CheckGroup = {
@@ -75,8 +102,14 @@ export const acquireChecks: CheckGroup = {
 
   'acquire: exactly one winner among 100 concurrent acquires': {
     async run(context) {
-      const stores = Array.from({ length: 100 }, () => context.store);
-      await raceForKey(context, stores, context.key(), context.fingerprint(), 'one instance');
+      const key = context.key();
+      const fingerprint = context.fingerprint();
+      const fingerprints = Array.from({ length: 100 }, () => fingerprint);
+      // One instance, every call made before any is awaited.
+      const results = await Promise.all(
+        acquireCalls(context, key, fingerprints).map((call) => context.store.acquire(call.input)),
+      );
+      assertOneWinner(results, fingerprints, context.longMs, 'one instance');
     },
   },
 
@@ -86,33 +119,22 @@ export const acquireChecks: CheckGroup = {
         ? undefined
         : 'the store declares sharedAcrossInstances: false, so its instances do not share records',
     async run(context) {
-      const instances = [
-        context.store,
-        ...(await Promise.all([context.openStore(), context.openStore(), context.openStore()])),
-      ];
-      // Interleave the instances so each one's requests overlap every other's.
-      const stores = Array.from({ length: 100 }, (_, index) => instances[index % 4] as Store);
-      await raceForKey(context, stores, context.key(), context.fingerprint(), '4 instances');
+      const fingerprint = context.fingerprint();
+      const fingerprints = Array.from({ length: 100 }, () => fingerprint);
+      await raceKeys(context, [{ key: context.key(), fingerprints }], '100 acquires');
     },
   },
 
   'acquire: many keys acquired concurrently each get exactly one winner': {
     async run(context) {
-      const keys = Array.from({ length: 50 }, () => ({
-        key: context.key(),
-        fingerprint: context.fingerprint(),
-      }));
-      await Promise.all(
-        keys.map(({ key, fingerprint }, index) =>
-          raceForKey(
-            context,
-            [context.store, context.store, context.store, context.store],
-            key,
-            fingerprint,
-            `key #${index}`,
-          ),
-        ),
-      );
+      const keys = Array.from({ length: 50 }, () => {
+        const fingerprint = context.fingerprint();
+        return {
+          key: context.key(),
+          fingerprints: [fingerprint, fingerprint, fingerprint, fingerprint],
+        };
+      });
+      await raceKeys(context, keys, '50 keys x 4 acquires');
     },
   },
 

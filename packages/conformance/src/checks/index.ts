@@ -3,12 +3,17 @@ import { acquireChecks } from './acquire.js';
 import { capabilityChecks } from './capabilities.js';
 import type { Check } from './check.js';
 import { completeChecks } from './complete.js';
+import { durationChecks } from './durations.js';
 import { keyChecks } from './keys.js';
+import { keyEncodingChecks } from './keys-encoding.js';
 import { leaseChecks } from './lease.js';
 import { lifecycleChecks } from './lifecycle.js';
 import { limitChecks } from './limits.js';
 import { ownershipChecks } from './ownership.js';
 import { replayChecks } from './replay.js';
+import { retentionChecks } from './retention.js';
+import { stateChecks } from './states.js';
+import { transitionChecks } from './transitions.js';
 
 const groups = [
   capabilityChecks,
@@ -20,6 +25,11 @@ const groups = [
   ownershipChecks,
   keyChecks,
   limitChecks,
+  transitionChecks,
+  retentionChecks,
+  stateChecks,
+  durationChecks,
+  keyEncodingChecks,
 ];
 
 /** The implementation of a named check (every name in CHECK_NAMES has exactly one). */

@@ -11,7 +11,7 @@ const LONG_KEY_LENGTH = 512;
  * leaves the others in progress, each returns its own fingerprint and bytes, and deleting one
  * leaves the rest.
  */
-async function assertIndependent(
+export async function assertIndependent(
   context: CheckContext,
   keys: string[],
   what: string,
@@ -92,7 +92,11 @@ export const keyChecks: CheckGroup = {
 
   'keys: a key and its prefix are independent': {
     run: (context) =>
-      assertIndependent(context, context.keys('order', 'order-1', 'order-10', ''), 'prefixes'),
+      assertIndependent(
+        context,
+        context.keys('order', 'order-1', 'order-10', '', 'order ', 'order  '),
+        'prefixes',
+      ),
   },
 
   'keys: 512-character keys round-trip and stay distinct': {

@@ -80,20 +80,35 @@ export const leaseChecks: CheckGroup = {
 
   'lease: a lapsed lease is not taken over by a different fingerprint': {
     async run(context) {
-      const owner = await acquireOwner(context, context.key(), { leaseMs: context.unitMs });
-      await context.sleepUnits(2);
-      const reply = await context.store.acquire({
-        key: owner.key,
-        fingerprint: context.fingerprint(),
-        token: context.token(),
-        leaseMs: context.longMs,
-        ttlMs: context.longMs,
+      const owner = await acquireOwner(context, context.key(), {
+        leaseMs: context.unitMs,
+        fingerprint: `${context.fingerprint()}-abc`,
       });
-      assertInProgress(
-        assertLost(reply, 'acquire with another fingerprint after the lease lapsed'),
-        { fingerprint: owner.fingerprint, fence: owner.fence, lapsed: true },
-        'the retained record still binds the key to its fingerprint',
-      );
+      await context.sleepUnits(2);
+      // Another request, and fingerprints that differ only by case or a trailing space: a
+      // fingerprint is compared byte for byte, never through a collation.
+      const others = [
+        context.fingerprint(),
+        owner.fingerprint.toUpperCase(),
+        `${owner.fingerprint} `,
+      ];
+      for (const fingerprint of others) {
+        const reply = await context.store.acquire({
+          key: owner.key,
+          fingerprint,
+          token: context.token(),
+          leaseMs: context.longMs,
+          ttlMs: context.longMs,
+        });
+        assertInProgress(
+          assertLost(
+            reply,
+            `acquire with fingerprint ${JSON.stringify(fingerprint)} after the lease lapsed`,
+          ),
+          { fingerprint: owner.fingerprint, fence: owner.fence, lapsed: true },
+          'the retained record still binds the key to its fingerprint',
+        );
+      }
     },
   },
 

@@ -104,12 +104,19 @@ export function releaseSql(names: StoreNames): string {
    AND state = 'in_progress' AND expires_at > clock_timestamp()`;
 }
 
-/** extend($1 key, $2 token, $3 fence, $4 leaseMs). */
+/**
+ * extend($1 key, $2 token, $3 fence, $4 leaseMs). The record is retained at least until the
+ * new lease ends: a lease extended past the retention must not outlive its record. One
+ * clock_timestamp() for the statement, so the lease never ends after the retention.
+ */
 export function extendSql(names: StoreNames): string {
   return `UPDATE ${names.qualifiedTable}
-   SET lease_until = clock_timestamp() + $4::float8 ${MS}, updated_at = clock_timestamp()
+   SET lease_until = d.now + $4::float8 ${MS},
+       expires_at = GREATEST(expires_at, d.now + $4::float8 ${MS}),
+       updated_at = d.now
+  FROM (SELECT clock_timestamp() AS now) d
  WHERE key = $1::text AND token = $2::text AND fence = $3::bigint
-   AND state = 'in_progress' AND expires_at > clock_timestamp()`;
+   AND state = 'in_progress' AND expires_at > d.now`;
 }
 
 /** get($1 key): live records only. */
