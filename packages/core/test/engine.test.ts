@@ -241,10 +241,11 @@ describe('run: leases, takeover and fencing', () => {
     });
     let signal: AbortSignal | undefined;
     const started = deferred();
+    const done = deferred();
     const running = engine.run({ key: 'k' }, async (ctx) => {
       signal = ctx.signal;
       started.resolve();
-      await until(() => ctx.signal.aborted, 'the signal');
+      await done.promise;
       return 'late';
     });
     await started.promise;
@@ -253,6 +254,7 @@ describe('run: leases, takeover and fencing', () => {
     await until(() => signal?.aborted === true, 'the signal after a refused extend');
     expect(signal?.reason).toBeInstanceOf(OwnershipLostError);
     expect(events).toContainEqual(expect.objectContaining({ type: 'fenced', operation: 'extend' }));
+    done.resolve();
     await expect(running).rejects.toBeInstanceOf(OwnershipLostError);
   });
 });
