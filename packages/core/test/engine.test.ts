@@ -1,3 +1,4 @@
+import { deferred, until } from '@oncely/testing';
 import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
@@ -184,8 +185,12 @@ describe('run: leases, takeover and fencing', () => {
       await staleGate;
       return `stale-${fence}`;
     });
-    await sleep(150);
-    expect(staleSignal?.aborted).toBe(true);
+    // The lease has lapsed: for the stale attempt (its signal fired) and for the store.
+    await until(() => staleSignal?.aborted === true, "the stale attempt's signal at its lease end");
+    await until(async () => {
+      const record = await store.get('oncely:0::k');
+      return record?.state === 'in_progress' && record.leaseRemainingMs === 0;
+    }, 'the lease to lapse in the store');
     const fresh = await engine.run({ key: 'k', request: 'same' }, ({ fence }) => `fresh-${fence}`);
     expect(fresh.status).toBe('executed');
     releaseStale();
@@ -205,34 +210,51 @@ describe('run: leases, takeover and fencing', () => {
   });
 
   it('a heartbeat keeps a long handler its key past the lease', async () => {
-    const engine = createIdempotency({ store: new MemoryStore(), lease: 90 });
+    // Renewed every 200 ms: only a stall of 400 ms loses it, which even a busy machine avoids.
+    const engine = createIdempotency({ store: new MemoryStore(), lease: 600 });
     let signal: AbortSignal | undefined;
+    const started = deferred();
+    const done = deferred();
     const long = engine.run({ key: 'k' }, async (ctx) => {
       signal = ctx.signal;
-      await sleep(300);
+      started.resolve();
+      await done.promise;
       return 'long';
     });
-    await sleep(200);
+    await started.promise;
+    await sleep(1_200); // at least twice the lease since the key was acquired
     await expect(engine.run({ key: 'k' }, () => 'intruder')).rejects.toBeInstanceOf(ConflictError);
+    done.resolve();
     expect(await long).toMatchObject({ status: 'executed', value: 'long' });
     expect(signal?.aborted).toBe(false);
   });
 
   it('the signal fires when another attempt took over', async () => {
     const store = new MemoryStore();
-    const engine = createIdempotency({ store, lease: 90, heartbeat: 30 });
+    const events: OncelyEvent[] = [];
+    // A long lease, so only the heartbeat's refused extend (not the lease end) fires the signal.
+    const engine = createIdempotency({
+      store,
+      lease: '10s',
+      heartbeat: 30,
+      onEvent: (e) => events.push(e),
+    });
     let signal: AbortSignal | undefined;
+    const started = deferred();
+    const done = deferred();
     const running = engine.run({ key: 'k' }, async (ctx) => {
       signal = ctx.signal;
-      await sleep(150);
+      started.resolve();
+      await done.promise;
       return 'late';
     });
-    await sleep(10);
+    await started.promise;
     // An operator removes the record; the next heartbeat learns the key is no longer ours.
     await store.delete('oncely:0::k');
-    await sleep(60);
-    expect(signal?.aborted).toBe(true);
+    await until(() => signal?.aborted === true, 'the signal after a refused extend');
     expect(signal?.reason).toBeInstanceOf(OwnershipLostError);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'fenced', operation: 'extend' }));
+    done.resolve();
     await expect(running).rejects.toBeInstanceOf(OwnershipLostError);
   });
 });
@@ -240,8 +262,12 @@ describe('run: leases, takeover and fencing', () => {
 describe('run: wait mode', () => {
   it('waits for the winner and replays its result', async () => {
     const engine = createIdempotency({ store: new MemoryStore(), wait: true });
-    const first = engine.run({ key: 'k' }, () => sleep(80).then(() => 'winner'));
-    await sleep(5);
+    const started = deferred();
+    const first = engine.run({ key: 'k' }, () => {
+      started.resolve();
+      return sleep(80).then(() => 'winner');
+    });
+    await started.promise; // the first call holds the key
     const second = await engine.run({ key: 'k' }, () => 'loser');
     expect(second).toMatchObject({ status: 'replayed', value: 'winner' });
     await first;
@@ -249,22 +275,34 @@ describe('run: wait mode', () => {
 
   it('gives up with ConflictError when the wait bound passes', async () => {
     const engine = createIdempotency({ store: new MemoryStore() });
-    const first = engine.run({ key: 'k' }, () => sleep(300).then(() => 'slow'));
-    await sleep(5);
+    const running = deferred();
+    const done = deferred();
+    const first = engine.run({ key: 'k' }, async () => {
+      running.resolve();
+      await done.promise;
+      return 'slow';
+    });
+    await running.promise; // the first call holds the key until the second has given up
     const started = Date.now();
     await expect(engine.run({ key: 'k', wait: 60 }, () => 'x')).rejects.toBeInstanceOf(
       ConflictError,
     );
-    expect(Date.now() - started).toBeLessThan(250);
+    // Far past the 60 ms bound for a busy machine, far short of the 30 s lease it must not await.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    done.resolve();
     await first;
   });
 
   it('runs the operation itself when the winner failed and released the key', async () => {
-    const engine = createIdempotency({ store: new MemoryStore(), wait: '2s' });
+    const engine = createIdempotency({ store: new MemoryStore(), wait: '10s' });
+    const started = deferred();
     const first = engine
-      .run({ key: 'k' }, () => sleep(50).then(() => Promise.reject(new Error('boom'))))
+      .run({ key: 'k' }, () => {
+        started.resolve();
+        return sleep(50).then(() => Promise.reject(new Error('boom')));
+      })
       .catch((e: Error) => e.message);
-    await sleep(5);
+    await started.promise; // the first call holds the key
     const second = await engine.run({ key: 'k' }, () => 'retried');
     expect(second).toMatchObject({ status: 'executed', value: 'retried' });
     expect(await first).toBe('boom');
@@ -302,17 +340,25 @@ describe('run: the store failing', () => {
     const engine = createIdempotency({ store, storeTimeout: 100 });
     const started = Date.now();
     await expect(engine.run({ key: 'k' }, () => 1)).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5_000); // a bound for a busy machine, not "never"
   });
 
   it('reports a store call that fails after its timeout once, as the timeout', async () => {
     const events: OncelyEvent[] = [];
+    const failedLate = deferred();
     const store = brokenStore({
-      acquire: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 300)),
+      acquire: () =>
+        new Promise((_, reject) =>
+          setTimeout(() => {
+            reject(new Error('late'));
+            failedLate.resolve();
+          }, 300),
+        ),
     });
     const engine = createIdempotency({ store, storeTimeout: 50, onEvent: (e) => events.push(e) });
     await expect(engine.run({ key: 'k' }, () => 1)).rejects.toThrowError(/no answer within 50 ms/);
-    await sleep(400);
+    await failedLate.promise;
+    await sleep(50); // the late rejection's handlers run
     expect(events.filter((event) => event.type === 'store_error')).toHaveLength(1);
   });
 
@@ -327,13 +373,14 @@ describe('run: the store failing', () => {
       onEvent: (e) => events.push(e),
     });
     let signal: AbortSignal | undefined;
+    const done = deferred();
     const running = engine.run({ key: 'k' }, async (ctx) => {
       signal = ctx.signal;
-      await sleep(700);
+      await done.promise;
       return 'done';
     });
-    await sleep(550);
-    expect(signal?.aborted).toBe(true);
+    await until(() => signal?.aborted === true, 'the signal at the lease end');
+    done.resolve();
     expect(signal?.reason).toBeInstanceOf(OwnershipLostError);
     expect(events.some((e) => e.type === 'store_error' && e.operation === 'extend')).toBe(true);
     await running.catch(() => undefined);
@@ -400,11 +447,11 @@ describe('run: the store failing right after the handler ran', () => {
     const first = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(StoreUnavailableError);
     state.down = false;
-    let retry = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
-    for (let i = 0; i < 40 && retry instanceof ConflictError; i++) {
-      await sleep(100);
+    let retry: unknown;
+    await until(async () => {
       retry = await engine.run({ key: 'k' }, () => ++runs).catch((e: unknown) => e);
-    }
+      return !(retry instanceof ConflictError);
+    }, 'the background completion to land');
     expect(retry).toMatchObject({ status: 'replayed', value: 1 });
     expect(runs).toBe(1);
     expect(events.filter((e) => e.type === 'completed')).toHaveLength(1);

@@ -57,9 +57,20 @@ const ENCODERS: Record<string, (bytes: Buffer) => Buffer> = {
  */
 export class ScenarioApp {
   private readonly counts = new Map<string, number>();
+  private readonly holds = new Map<string, Promise<void>>();
 
   calls(name: string): number {
     return this.counts.get(name) ?? 0;
+  }
+
+  /**
+   * Runs sent with `?hold=<id>` wait in the handler until the returned function is called, so
+   * a test decides when a "still running" request ends instead of guessing with a delay.
+   */
+  hold(id: string): () => void {
+    let release!: () => void;
+    this.holds.set(id, new Promise((resolve) => (release = resolve)));
+    return release;
   }
 
   async handle(name: string, input: ScenarioInput): Promise<ScenarioReply> {
@@ -68,6 +79,7 @@ export class ScenarioApp {
     const query = new URLSearchParams(input.query);
     const delay = Number(query.get('delay') ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    await this.holds.get(query.get('hold') ?? '');
     const headers: Record<string, string | string[]> = { 'x-run': String(run) };
     switch (name) {
       case 'order':

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpIdempotencyOptions, Store } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
+import { until } from '@oncely/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioApp, streamByte } from './app.js';
 import { rawRequest, send } from './client.js';
@@ -139,9 +140,11 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       it('same key, first request still running: 409 problem+json with Retry-After', async () => {
         const k = key();
         const before = app.calls('order');
-        const first = send(url('/r/order?delay=1200'), { key: k, body: { a: 1 } });
-        await waitFor(() => app.calls('order') > before);
-        const second = await send(url('/r/order?delay=1200'), { key: k, body: { a: 1 } });
+        const finish = app.hold(k);
+        const first = send(url(`/r/order?hold=${k}`), { key: k, body: { a: 1 } });
+        await until(() => app.calls('order') > before, 'the first request in its handler');
+        const second = await send(url(`/r/order?hold=${k}`), { key: k, body: { a: 1 } });
+        finish();
         expect(second.status).toBe(409);
         expect(second.json()).toMatchObject({ type: problemType('conflict'), status: 409 });
         const retryAfter = Number(second.headers.get('retry-after'));
@@ -279,20 +282,25 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
       it('a client that gives up mid-handler does not free the key: the handler runs once and the retry gets its result', async () => {
         const k = key();
         const before = app.calls('order');
-        const gaveUp = await send(url('/r/order?delay=600'), {
+        const finish = app.hold(k);
+        const client = new AbortController();
+        const giving = send(url(`/r/order?hold=${k}`), {
           key: k,
           body: { n: 1 },
-          signal: AbortSignal.timeout(150),
+          signal: client.signal,
         }).catch((error: unknown) => error);
-        expect(gaveUp).toBeInstanceOf(Error);
+        await until(() => app.calls('order') > before, 'the request in its handler');
+        client.abort();
+        expect(await giving).toBeInstanceOf(Error);
         // The handler is still running: the retry must not start a second run.
-        const during = await send(url('/r/order?delay=600'), { key: k, body: { n: 1 } });
+        const during = await send(url(`/r/order?hold=${k}`), { key: k, body: { n: 1 } });
+        finish();
         expect(during.status).toBe(409);
         let after = during;
-        for (let i = 0; i < 50 && after.status === 409; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          after = await send(url('/r/order?delay=600'), { key: k, body: { n: 1 } });
-        }
+        await until(async () => {
+          after = await send(url(`/r/order?hold=${k}`), { key: k, body: { n: 1 } });
+          return after.status !== 409;
+        }, 'the first run to complete');
         expect(after.status).toBe(201);
         expect(after.headers.get('idempotent-replayed')).toBe('true');
         expect(app.calls('order')).toBe(before + 1);
@@ -518,9 +526,4 @@ export function runHttpScenarios(target: HttpScenarioTarget): void {
   });
 
   runSeamScenarios(target);
-}
-
-/** Wait until the first request has reached the handler (polling the app's counter). */
-async function waitFor(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }

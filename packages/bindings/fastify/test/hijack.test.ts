@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@oncely/memory';
+import { until } from '@oncely/testing';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idempotency } from '../src/index.js';
@@ -29,11 +30,11 @@ it('a hijacked reply is sent as written and its key is released for the next att
   const first = await post();
   expect(await first.text()).toBe('raw run 1');
   let second = await post();
-  // The release happens when the first connection closes; give it a moment.
-  for (let i = 0; i < 20 && second.status === 409; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    second = await post();
-  }
+  // The release happens when the first connection closes: retry until it has.
+  await until(async () => {
+    if (second.status === 409) second = await post();
+    return second.status !== 409;
+  }, 'the key released when the hijacked connection closed');
   expect(await second.text()).toBe('raw run 2');
   expect(second.headers.get('idempotent-replayed')).toBeNull();
 });

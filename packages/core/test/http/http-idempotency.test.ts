@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { deferred } from '@oncely/testing';
 import { describe, expect, it } from 'vitest';
 import {
   type CapturedResponse,
@@ -106,8 +107,12 @@ describe('createHttpIdempotency().handle', () => {
   it('answers 409 with Retry-After while the first request runs', async () => {
     const http = createHttpIdempotency({ store: new MemoryStore(), lease: '10s' });
     let finish: (value: CapturedResponse) => void = () => {};
-    const first = http.handle(request('k5'), () => new Promise((resolve) => (finish = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const running = deferred();
+    const first = http.handle(request('k5'), () => {
+      running.resolve();
+      return new Promise((resolve) => (finish = resolve));
+    });
+    await running.promise; // the first request holds the key and runs downstream
     const second = await http.handle(request('k5'), respond(200));
     expect(second).toMatchObject({ source: 'problem', response: { status: 409 } });
     if (second.action !== 'send') throw new Error('expected send');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashKey, type OncelyEvent, requestFingerprint } from '@oncely/core';
+import { until } from '@oncely/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Reply, send } from '../client.js';
 import type { Servers } from './context.js';
@@ -75,9 +76,13 @@ export function secrecy(servers: Servers): void {
       expect((await post('/r/order', k1, { amount: 2 })).status).toBe(422);
       // Still running (409).
       const k2 = newKey();
-      const slow = post('/r/order?delay=600', k2);
-      await sleep(150);
-      expect((await post('/r/order?delay=600', k2)).status).toBe(409);
+      const finishSlow = server.app.hold('slow');
+      const ordersBefore = server.app.calls('order');
+      const slow = post('/r/order?hold=slow', k2);
+      await until(() => server.app.calls('order') > ordersBefore, 'the slow one in its handler');
+      const conflict = await post('/r/order?hold=slow', k2);
+      finishSlow();
+      expect(conflict.status).toBe(409);
       expect((await slow).status).toBe(201);
       // The handler throws, and a 503 is released by the policy.
       expect((await post('/r/fail', newKey())).status).toBe(500);
@@ -109,11 +114,16 @@ export function secrecy(servers: Servers): void {
         shortStore,
       );
       const k3 = newKey();
+      const finishShort = short.app.hold('owner');
       const sendShort = () =>
-        send(short.url('/r/order?delay=900'), { key: k3, body: { amount: 1 }, headers });
+        send(short.url('/r/order?hold=owner'), { key: k3, body: { amount: 1 }, headers });
       const owner = sendShort();
-      await sleep(450);
-      const taker = await sendShort();
+      await until(() => short.app.calls('order') === 1, 'the owner in its handler');
+      await sleep(450); // past the 300 ms lease since the owner acquired the key
+      const taking = sendShort();
+      await until(() => short.app.calls('order') === 2, 'the taker in its handler');
+      finishShort();
+      const taker = await taking;
       const lost = await owner;
       replies.push(taker, lost);
       expect([lost.status, taker.status]).toEqual([201, 201]);
