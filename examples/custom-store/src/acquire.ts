@@ -1,6 +1,6 @@
 import type { AcquireInput, AcquireResult } from '@oncely/core';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import { keyHash, utf8 } from './bytes.js';
+import { keyBytes, keyHash, utf8 } from './bytes.js';
 import { SERVER_NOW_MS } from './clock.js';
 import { RECORD_COLUMNS, type RecordRow, toStoreRecord } from './record.js';
 
@@ -60,7 +60,7 @@ async function decide(
        (key_hash, record_key, state, fingerprint, owner_token, fence, lease_until, expires_at)
      VALUES (?, ?, 'released', '', '', 0, 0, 0)
      ON DUPLICATE KEY UPDATE key_hash = key_hash`,
-    [hash, utf8(key, 'key')],
+    [hash, keyBytes(key)],
   );
   const [taken] = await connection.query<ResultSetHeader>(
     `UPDATE ${table}

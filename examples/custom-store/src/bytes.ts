@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '@oncely/core';
 // different keys would become the same bytes.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The UTF-8 bytes of a key or fingerprint, compared byte for byte by the database. */
+/** The UTF-8 bytes of a fingerprint or token, compared byte for byte by the database. */
 export function utf8(text: string, field: string): Buffer {
   if (LONE_SURROGATE.test(text)) {
     throw new InvalidArgumentError(field, 'contains a lone UTF-16 surrogate (not valid text)');
@@ -13,9 +13,18 @@ export function utf8(text: string, field: string): Buffer {
   return Buffer.from(text, 'utf8');
 }
 
+/**
+ * A key as bytes: its UTF-16 code units, which tell apart every JavaScript string. A key is
+ * the engine's `prefix + scope + key`, and a scope from a JSON claim can hold a lone
+ * surrogate; refusing it would fail that tenant's requests, UTF-8 would merge it with others.
+ */
+export function keyBytes(key: string): Buffer {
+  return Buffer.from(key, 'utf16le');
+}
+
 /** The primary key: SHA-256 of the key's bytes, a fixed 32 bytes whatever the key's length. */
 export function keyHash(key: string): Buffer {
-  return createHash('sha256').update(utf8(key, 'key')).digest();
+  return createHash('sha256').update(keyBytes(key)).digest();
 }
 
 /**

@@ -17,7 +17,8 @@ export function quoteTableName(table: string): string {
 /**
  * One row per key. Text that must compare exactly (key, fingerprint, token) is stored as
  * bytes: MariaDB's text collations ignore case and trailing spaces, and an index cannot hold
- * a key of several kilobytes, so the primary key is the SHA-256 of the key's UTF-8 bytes.
+ * a key of several kilobytes, so the primary key is the SHA-256 of the key's UTF-16 code units
+ * (`record_key` holds those bytes, for people reading the table).
  * Times are milliseconds on the server's clock, so no driver or time zone converts them.
  */
 export function createTableSql(table: string): string {
