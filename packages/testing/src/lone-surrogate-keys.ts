@@ -28,12 +28,12 @@ export async function keysSharingARecord(store: Store, keys: string[]): Promise<
       leaseMs: 60_000,
       ttlMs: 60_000,
     });
-    if (!won.acquired) merged.push(`${escape(key)} (acquire lost)`);
+    if (!won.acquired) merged.push(`${shown(key)} (acquire lost)`);
   }
   for (const [i, key] of keys.entries()) {
     const record = await store.get(key);
     if (record?.fingerprint !== `fingerprint-${i}`)
-      merged.push(`${escape(key)} (reads another record)`);
+      merged.push(`${shown(key)} (reads another record)`);
   }
   return merged;
 }
@@ -49,14 +49,14 @@ export async function scopesAnsweredForAnother(store: Store): Promise<string[]> 
   const wrong: string[] = [];
   for (const [i, scope] of loneSurrogateKeys('').entries()) {
     const outcome = await engine.run({ key, scope }, () => i);
-    if (outcome.status !== 'executed' || outcome.value !== i) wrong.push(escape(scope));
+    if (outcome.status !== 'executed' || outcome.value !== i) wrong.push(shown(scope));
   }
   return wrong;
 }
 
-function escape(key: string): string {
-  const shown = key.length > 40 ? `${key.slice(0, 12)}…(${key.length})…${key.slice(-4)}` : key;
-  return JSON.stringify(shown).replace(
+function shown(key: string): string {
+  const short = key.length > 40 ? `${key.slice(0, 12)}…(${key.length})…${key.slice(-4)}` : key;
+  return JSON.stringify(short).replace(
     /[\uD800-\uDFFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16)}`,
   );
