@@ -5,8 +5,9 @@ import type { ClientSurface } from './client.js';
  * each one ("[ioredis] Unhandled error event"): during an outage that is one line per
  * reconnect. When the application has attached no `error` listener, the store attaches one
  * that reports an outage once through `onWarning` (again only after the client was ready in
- * between). It removes itself as soon as the application adds a listener of its own, which
- * then sees every error. Errors of the store's own calls still reach the engine as
+ * between). It stays attached but keeps quiet while the application has a listener of its
+ * own, which then sees every error (removing it would leave the client unheard again when a
+ * temporary listener, such as `events.once`'s, goes). Errors of the store's own calls still reach the engine as
  * `StoreUnavailableError`; this listener only keeps the log readable.
  */
 export function reportClientErrors(
@@ -17,7 +18,7 @@ export function reportClientErrors(
   if (typeof client.listenerCount !== 'function' || client.listenerCount('error') > 0) return;
   let reported = false;
   const onError = (error: unknown) => {
-    if (reported) return;
+    if (reported || client.listenerCount('error') > 1) return; // the application's has it
     reported = true;
     const reason = error instanceof Error ? error.message : String(error);
     onWarning(
@@ -28,13 +29,6 @@ export function reportClientErrors(
   const onReady = () => {
     reported = false;
   };
-  const onNewListener = (event: unknown, listener: unknown) => {
-    if (event !== 'error' || listener === onError) return;
-    client.off('error', onError);
-    client.off('ready', onReady);
-    client.off('newListener', onNewListener);
-  };
   client.on('error', onError);
   client.on('ready', onReady);
-  client.on('newListener', onNewListener);
 }
