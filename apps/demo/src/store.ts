@@ -37,6 +37,15 @@ export async function openStore(env: NodeJS.ProcessEnv): Promise<OpenedStore> {
     const url = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     // A client dedicated to the store: fail fast instead of queueing while Redis is away.
     const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // ioredis emits 'error' for every failed reconnect: log the first of an outage only.
+    let redisDown = false;
+    client.on('error', (error) => {
+      if (!redisDown) console.warn(`demo: Redis unreachable (${error.message}), reconnecting`);
+      redisDown = true;
+    });
+    client.on('ready', () => {
+      redisDown = false;
+    });
     const prefix = env.ONCELY_REDIS_PREFIX ?? 'oncely-demo:';
     return {
       store: new RedisStore({ client, prefix }),
@@ -53,6 +62,10 @@ export async function openStore(env: NodeJS.ProcessEnv): Promise<OpenedStore> {
     ]);
     const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 2_000 });
+    // The server may end an idle connection (restart, failover): unheard, that ends the process.
+    pool.on('error', (error) =>
+      console.warn(`demo: idle PostgreSQL connection failed: ${error.message}`),
+    );
     const schema = env.ONCELY_PG_SCHEMA ?? 'oncely_demo';
     const store = new PostgresStore({ pool, schema });
     await store.migrate(); // idempotent; every API process runs it at start-up

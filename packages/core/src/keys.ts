@@ -27,6 +27,9 @@ export function validateKey(key: unknown): string {
 /** Longer scopes are stored as their SHA-256, so a stored key stays bounded. */
 export const MAX_RAW_SCOPE_LENGTH = 1024;
 
+// A lone UTF-16 surrogate has no UTF-8 form: UTF-8 encoding turns every one into U+FFFD.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * The key as stored: `prefix`, then the scope with its length in front, then the key. The
  * length makes the split unambiguous, so scope "a:b" + key "c" never meets scope "a" + key
@@ -35,12 +38,23 @@ export const MAX_RAW_SCOPE_LENGTH = 1024;
  * A scope longer than 1024 characters (it may come straight from a request header) is written
  * as `#` and its SHA-256 instead: the stored key stays short, and since the length form always
  * starts with a digit, a hashed scope never meets a literal one.
+ *
+ * The hash is taken over the scope's UTF-8 bytes when the scope is well-formed text, and over
+ * its UTF-16 code units, marked `#u`, when it holds a lone surrogate (a JSON claim can carry
+ * one): UTF-8 would map `…\uD800`, `…\uD801` and `…\uFFFD` to the same bytes and so two
+ * tenants to one record. `u` is not a hex digit, so the two hashed forms never meet either.
  */
 export function namespacedKey(prefix: string, scope: string, key: string): string {
-  if (scope.length > MAX_RAW_SCOPE_LENGTH) {
-    return `${prefix}#${createHash('sha256').update(scope).digest('hex')}:${key}`;
-  }
+  if (scope.length > MAX_RAW_SCOPE_LENGTH) return `${prefix}${hashedScope(scope)}:${key}`;
   return `${prefix}${scope.length}:${scope}:${key}`;
+}
+
+function hashedScope(scope: string): string {
+  if (LONE_SURROGATE.test(scope)) {
+    const units = Buffer.from(scope, 'utf16le');
+    return `#u${createHash('sha256').update(units).digest('hex')}`;
+  }
+  return `#${createHash('sha256').update(scope, 'utf8').digest('hex')}`;
 }
 
 export function validateScope(scope: unknown, field = 'scope'): string {

@@ -53,6 +53,16 @@ describe('namespacedKey', () => {
     expect(namespacedKey('p:', 't'.repeat(1024), 'k')).toBe(`p:1024:${'t'.repeat(1024)}:k`);
   });
 
+  it('keeps long scopes that differ only in a lone surrogate apart (UTF-8 would merge them)', () => {
+    const base = 'A'.repeat(1025);
+    const variants = ['\uD800', '\uD801', '\uFFFD', '\uDC00', '\uD83D\uDE00'];
+    const stored = variants.map((tail) => namespacedKey('p:', base + tail, 'k'));
+    expect(new Set(stored).size).toBe(variants.length);
+    // Well-formed long scopes keep the form they had: their records are still found.
+    expect(namespacedKey('p:', `${base}\uFFFD`, 'k')).toMatch(/^p:#[0-9a-f]{64}:k$/);
+    expect(namespacedKey('p:', `${base}\uD800`, 'k')).toMatch(/^p:#u[0-9a-f]{64}:k$/);
+  });
+
   it('hashKey is one-way-looking and stable', () => {
     const stored = namespacedKey('oncely:', 'tenant', 'secret-key');
     expect(hashKey(stored)).toMatch(/^[0-9a-f]{16}$/);

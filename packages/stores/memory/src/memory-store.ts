@@ -23,7 +23,7 @@ export interface MemoryStoreStats {
   inProgress: number;
   /** Completed records and released keys held now. */
   settled: number;
-  /** Bytes the settled records take, when `maxBytes` is set. */
+  /** Bytes the settled records take (bounded by `maxBytes`). */
   settledBytes: number;
   /** Completed records pushed out by the bounds before their TTL ended. */
   evictions: number;
@@ -54,12 +54,8 @@ export class MemoryStore implements Store {
     });
     this.settled = new LRUCache<string, SettledEntry>({
       max: this.options.maxEntries,
-      ...(this.options.maxBytes === undefined
-        ? {}
-        : {
-            maxSize: this.options.maxBytes,
-            sizeCalculation: (entry, key) => entrySize(key, entry),
-          }),
+      maxSize: this.options.maxBytes,
+      sizeCalculation: (entry, key) => entrySize(key, entry),
       dispose: (entry, _key, reason) => {
         if (reason === 'evict' && entry.state === 'completed' && entry.expiresAt > Date.now()) {
           this.evictions++;
@@ -121,7 +117,7 @@ export class MemoryStore implements Store {
       result: toStoredBytes(result),
       expiresAt: now + input.ttlMs,
     };
-    if (this.options.maxBytes !== undefined && entrySize(key, entry) > this.options.maxBytes) {
+    if (entrySize(key, entry) > this.options.maxBytes) {
       throw new ResultTooLargeError(entrySize(key, entry), this.options.maxBytes);
     }
     this.active.delete(key);

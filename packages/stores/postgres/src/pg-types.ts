@@ -16,12 +16,18 @@ export interface PgQueryable {
   query<R extends PgRow = PgRow>(text: string, values?: unknown[]): Promise<PgQueryResult<R>>;
 }
 
+/** The event methods of `pg.Pool` and `pg.Client` (Node EventEmitters) the store uses. */
+export interface PgEvents {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 /** A connection checked out of a pool; `release(error)` tells the pool to discard it. */
-export interface PgPoolClient extends PgQueryable {
+export interface PgPoolClient extends PgQueryable, Partial<PgEvents> {
   release(error?: Error | boolean): void;
 }
 
 /** A `pg.Pool`. */
-export interface PgPool extends PgQueryable {
+export interface PgPool extends PgQueryable, Partial<PgEvents> {
   connect(): Promise<PgPoolClient>;
 }

@@ -10,6 +10,7 @@ import {
   type StoreCapabilities,
   type StoreRecord,
 } from '@oncely/core';
+import { reportIdleConnectionErrors, watchCheckedOut } from './connection-errors.js';
 import { toStoreError } from './errors.js';
 import { resolveNames, type StoreNames } from './names.js';
 import type { PgPool, PgQueryable } from './pg-types.js';
@@ -34,6 +35,11 @@ export interface PostgresStoreOptions {
   table?: string | undefined;
   /** The largest result, in bytes, `complete` accepts. Default 16 MiB; at most 1 GiB - 1. */
   maxResultBytes?: number | undefined;
+  /**
+   * Where the store reports an idle connection's error when the pool has no `error` listener
+   * of its own (without one, Node would end the process). Default `console.warn`.
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface PurgeOptions {
@@ -79,7 +85,7 @@ export class PostgresStore implements Store {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(
         'options',
-        'expected { pool, schema?, table?, maxResultBytes? }',
+        'expected { pool, schema?, table?, maxResultBytes?, onWarning? }',
       );
     }
     const { pool } = options;
@@ -105,7 +111,12 @@ export class PostgresStore implements Store {
         `expected a whole number of bytes from 1 to ${BYTEA_LIMIT}`,
       );
     }
+    const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
+    if (typeof onWarning !== 'function') {
+      throw new InvalidArgumentError('onWarning', 'expected a function');
+    }
     this.pool = pool;
+    reportIdleConnectionErrors(pool, onWarning);
     this.names = Object.freeze(resolveNames(options.schema, options.table));
     this.capabilities = Object.freeze({
       maxResultBytes,
@@ -141,6 +152,7 @@ export class PostgresStore implements Store {
       throw toStoreError('migrate', error);
     }
     let broken: Error | undefined;
+    const watch = watchCheckedOut(client);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.names.migrationLockKey]);
@@ -166,7 +178,8 @@ export class PostgresStore implements Store {
       });
       throw toStoreError('migrate', error);
     } finally {
-      client.release(broken);
+      watch.stop();
+      client.release(broken ?? watch.failure());
     }
   }
 

@@ -8,6 +8,7 @@ import {
   type RunOutcome,
   StoreUnavailableError,
 } from '@oncely/core';
+import { watchCheckedOut } from './connection-errors.js';
 import { isServerError } from './errors.js';
 import type { PgPool, PgPoolClient, PgQueryable } from './pg-types.js';
 
@@ -121,6 +122,7 @@ export async function runTransactional<T>(
 /** One transaction on one pooled connection, from BEGIN to COMMIT or ROLLBACK. */
 class Transaction {
   private client: PgPoolClient | undefined;
+  private watch: ReturnType<typeof watchCheckedOut> | undefined;
   private open = false;
   /** Set when the connection can no longer be trusted, so the pool discards it. */
   private broken: Error | undefined;
@@ -138,6 +140,7 @@ class Transaction {
     } catch (error) {
       throw unavailable('could not get a connection for the transaction', error);
     }
+    this.watch = watchCheckedOut(this.client);
     const begin = this.isolation
       ? `BEGIN ISOLATION LEVEL ${this.isolation.toUpperCase()}`
       : 'BEGIN';
@@ -204,8 +207,10 @@ class Transaction {
 
   async end(): Promise<void> {
     await this.rollback();
-    this.client?.release(this.broken);
+    this.watch?.stop();
+    this.client?.release(this.broken ?? this.watch?.failure());
     this.client = undefined;
+    this.watch = undefined;
   }
 
   private async releaseKey(input: CompleteInput): Promise<void> {

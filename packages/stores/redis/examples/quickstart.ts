@@ -4,6 +4,7 @@ import { RedisStore } from '@oncely/redis';
 import { Redis } from 'ioredis';
 
 const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// No client.on('error') here: the store then logs a Redis outage once (onWarning), not per retry.
 const idempotency = createIdempotency({ store: new RedisStore({ client }), ttl: '24h' });
 
 let chargesMade = 0;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@oncely/core';
 import type { Cluster, Redis } from 'ioredis';
 
-/** What the store accepts: an ioredis 5 client, standalone (`Redis`) or `Cluster`. */
+/** What the store accepts: an ioredis 5 or 6 client, standalone (`Redis`) or `Cluster`. */
 export type RedisClient = Redis | Cluster;
 
 type ReplyArgument = string | Buffer | number;
@@ -23,6 +23,7 @@ export interface ClientSurface {
   connect(): Promise<void>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
+  listenerCount(event: string): number;
   /** Cluster only: the node clients. */
   nodes?(role: 'master'): ClientSurface[];
 }
@@ -35,7 +36,7 @@ export function validateClient(client: unknown): ClientSurface {
   if (typeof client !== 'object' || client === null) {
     throw new InvalidArgumentError(
       'client',
-      'expected an ioredis 5 client (new Redis(...) or new Cluster(...))',
+      'expected an ioredis 5 or 6 client (new Redis(...) or new Cluster(...))',
     );
   }
   const candidate = client as Partial<Record<keyof ClientSurface, unknown>>;
@@ -50,7 +51,7 @@ export function validateClient(client: unknown): ClientSurface {
   if (!looksLikeIoredis) {
     throw new InvalidArgumentError(
       'client',
-      'expected an ioredis 5 client (new Redis(...) or new Cluster(...)); other Redis clients are not supported',
+      'expected an ioredis 5 or 6 client (new Redis(...) or new Cluster(...)); other Redis clients are not supported',
     );
   }
   const surface = client as ClientSurface;

@@ -8,7 +8,7 @@ export const REDIS_MAX_BULK_BYTES = 512 * 1024 * 1024;
 
 export interface RedisStoreOptions {
   /**
-   * An ioredis 5 client, `new Redis(...)` or `new Cluster(...)`, without `keyPrefix` (use
+   * An ioredis 5 or 6 client, `new Redis(...)` or `new Cluster(...)`, without `keyPrefix` (use
    * `prefix`). The store never closes it.
    */
   client: RedisClient;

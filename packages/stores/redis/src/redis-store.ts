@@ -13,6 +13,7 @@ import {
   StoreUnavailableError,
 } from '@oncely/core';
 import type { ClientSurface } from './client.js';
+import { reportClientErrors } from './client-errors.js';
 import { Connection } from './connection.js';
 import { checkEvictionPolicy } from './eviction-check.js';
 import { redisKeyFor } from './key.js';
@@ -49,6 +50,7 @@ export class RedisStore implements Store {
     this.settings = resolveRedisStoreOptions(options);
     this.client = this.settings.client;
     this.connection = new Connection(this.client, this.settings.readyTimeoutMs);
+    reportClientErrors(this.client, this.settings.onWarning);
     this.evictionCheck = this.settings.checkEvictionPolicy ? 'pending' : 'done';
     this.capabilities = Object.freeze({
       maxResultBytes: this.settings.maxResultBytes,

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Installs the packages as a user would and uses them: packs every public package (pnpm pack,
+// which writes real versions for `workspace:` ranges), installs the tarballs with npm into a
+// scratch project outside the workspace together with the newest majors of the drivers and
+// frameworks, runs `npm ci` on the lockfile that wrote (a peer range that misses a driver
+// major fails there with ERESOLVE), then runs one smoke program as ESM and as CommonJS.
+// Needs `pnpm build` first (the root `pnpm test` runs it after turbo has built everything).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publicPackages } from './public-packages.mjs';
+
+// The majors users get from npm today; a new major belongs here once the peer ranges take it.
+const NEWEST = {
+  ioredis: '^6.0.0',
+  pg: '^8.0.0',
+  '@aws-sdk/client-dynamodb': '^3.0.0',
+  express: '^5.0.0',
+  fastify: '^5.0.0',
+  koa: '^3.0.0',
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'oncely-smoke-'));
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+try {
+  const tarballs = join(scratch, 'tarballs');
+  mkdirSync(tarballs);
+  const dependencies = { ...NEWEST };
+  for (const pkg of publicPackages()) {
+    // pnpm pack prints the tarball's path last.
+    const file = run('pnpm', ['pack', '--pack-destination', tarballs], pkg.dir)
+      .trim()
+      .split('\n')
+      .pop();
+    if (!file?.endsWith('.tgz')) throw new Error(`pnpm pack wrote no tarball for ${pkg.name}`);
+    dependencies[pkg.name] = `file:${file}`;
+  }
+
+  const project = join(scratch, 'project');
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'oncely-smoke', private: true, dependencies }, null, 2),
+  );
+  const program = readFileSync(new URL('./smoke-install/program.js', import.meta.url), 'utf8');
+  writeFileSync(
+    join(project, 'smoke.mjs'),
+    `const FORMAT = 'esm';\nconst load = (name) => import(name);\n${program}`,
+  );
+  writeFileSync(
+    join(project, 'smoke.cjs'),
+    `const FORMAT = 'cjs';\nconst load = async (name) => require(name);\n(async () => {\n${program}\n})().catch((error) => {\n  console.error(error);\n  process.exit(1);\n});\n`,
+  );
+
+  const npm = ['--no-audit', '--no-fund', '--loglevel=error'];
+  run('npm', ['install', ...npm], project); // fails with ERESOLVE when a peer range misses a major
+  run('npm', ['ci', ...npm], project); // a second install from the lockfile, as CI and deploys do
+  const installed = JSON.parse(
+    run('npm', ['ls', '--json', '--depth=0', ...Object.keys(NEWEST)], project),
+  );
+  const versions = Object.entries(installed.dependencies).map(
+    ([name, { version }]) => `${name}@${version}`,
+  );
+  console.log(
+    `smoke-install: npm install and npm ci took the tarballs with ${versions.join(', ')}`,
+  );
+  for (const file of ['smoke.mjs', 'smoke.cjs']) process.stdout.write(run('node', [file], project));
+  console.log('smoke-install: every package installs and works, as ESM and as CommonJS');
+} catch (error) {
+  console.error(
+    `smoke-install: FAILED\n${error.stderr ?? ''}${error.stdout ?? ''}${error.stack ?? error}`,
+  );
+  process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

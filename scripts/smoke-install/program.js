@@ -1,0 +1,156 @@
+// The smoke program, run once as ESM (smoke.mjs) and once as CommonJS (smoke.cjs) in a project
+// that installed the packed tarballs with npm. `load` is `import()` or `require`; the wrapper
+// defines it. Each package: load it, and use it once for real.
+const framework = (module) => module.default ?? module;
+const http = await load('node:http');
+const { createIdempotency } = await load('@oncely/core');
+const { runStoreConformance } = await load('@oncely/conformance');
+if (typeof runStoreConformance !== 'function')
+  throw new Error('@oncely/conformance: no runStoreConformance');
+
+async function once(name, store) {
+  const idempotency = createIdempotency({ store });
+  const key = `smoke-${FORMAT}-${process.pid}-${Date.now()}`;
+  const first = await idempotency.run({ key }, () => 'ran');
+  const again = await idempotency.run({ key }, () => 'ran twice');
+  if (first.status !== 'executed' || again.status !== 'replayed' || again.value !== 'ran') {
+    throw new Error(
+      `${name}: expected executed then replayed, got ${first.status}, ${again.status}`,
+    );
+  }
+  report.push(`${name}: executed, replayed`);
+}
+
+async function service(name, use) {
+  try {
+    await use();
+  } catch (error) {
+    // Locally a missing server is a skip with a reason; under CI it fails the run.
+    if (process.env.CI || !/ECONNREFUSED|connect/i.test(String(error?.message))) throw error;
+    report.push(`${name}: SKIPPED, server unreachable (${error.message})`);
+  }
+}
+
+const report = [];
+const { MemoryStore } = await load('@oncely/memory');
+await once('@oncely/memory', new MemoryStore());
+
+const { RedisStore } = await load('@oncely/redis');
+const { Redis } = await load('ioredis');
+await service('@oncely/redis', async () => {
+  const client = new Redis('redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await once(
+      '@oncely/redis (ioredis 6)',
+      new RedisStore({ client, prefix: `oncely-smoke:${process.pid}:` }),
+    );
+    const keys = await client.keys(`oncely-smoke:${process.pid}:*`);
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+});
+
+const { PostgresStore } = await load('@oncely/postgres');
+const pg = framework(await load('pg'));
+await service('@oncely/postgres', async () => {
+  const pool = new pg.Pool({
+    connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+    max: 2,
+  });
+  pool.on('error', () => {});
+  const schema = `oncely_test_smoke_${FORMAT}_${process.pid}`;
+  try {
+    const store = new PostgresStore({ pool, schema });
+    await store.migrate();
+    await once('@oncely/postgres', store);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await pool.end();
+  }
+});
+
+// DynamoDB Local is started by the dynamodb package's own tests only: construct, no call.
+const { DynamoDBStore } = await load('@oncely/dynamodb');
+const { DynamoDBClient } = await load('@aws-sdk/client-dynamodb');
+const dynamo = new DynamoDBClient({
+  region: 'us-east-1',
+  endpoint: 'http://127.0.0.1:1',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+});
+if (!new DynamoDBStore({ client: dynamo, tableName: 'smoke' }).capabilities)
+  throw new Error('@oncely/dynamodb: no capabilities');
+dynamo.destroy();
+report.push('@oncely/dynamodb: constructed');
+
+async function twice(name, port) {
+  const send = () =>
+    fetch(`http://127.0.0.1:${port}/charges`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `k-${FORMAT}` },
+      body: '{"amount":1}',
+    });
+  const first = await send();
+  const again = await send();
+  const bodies = [await first.text(), await again.text()];
+  if (
+    first.status !== 201 ||
+    again.headers.get('idempotent-replayed') !== 'true' ||
+    bodies[0] !== bodies[1]
+  ) {
+    throw new Error(
+      `${name}: expected 201 then a replay, got ${first.status}, ${again.status} ${bodies}`,
+    );
+  }
+  report.push(`${name}: 201, replayed`);
+}
+
+const listen = (server) =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+
+{
+  const express = framework(await load('express'));
+  const { idempotency } = await load('@oncely/express');
+  let n = 0;
+  const app = express();
+  app.use(express.json());
+  app.use(idempotency({ store: new MemoryStore(), required: true }));
+  app.post('/charges', (req, res) => res.status(201).json({ id: ++n, amount: req.body.amount }));
+  const server = await listen(http.createServer(app));
+  await twice('@oncely/express (express 5)', server.address().port);
+  server.close();
+}
+{
+  const Fastify = framework(await load('fastify'));
+  const { idempotency } = await load('@oncely/fastify');
+  let n = 0;
+  const app = Fastify();
+  await app.register(idempotency, { store: new MemoryStore(), required: true });
+  app.post('/charges', async (request, reply) =>
+    reply.code(201).send({ id: ++n, amount: request.body.amount }),
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await twice('@oncely/fastify (fastify 5)', app.server.address().port);
+  await app.close();
+}
+{
+  const Koa = framework(await load('koa'));
+  const { idempotency } = await load('@oncely/koa');
+  let n = 0;
+  const app = new Koa();
+  app.use(idempotency({ store: new MemoryStore(), required: true }));
+  app.use(async (ctx) => {
+    ctx.status = 201;
+    ctx.body = { id: ++n };
+  });
+  const server = await listen(http.createServer(app.callback()));
+  await twice('@oncely/koa (koa 3)', server.address().port);
+  server.close();
+}
+
+console.log(`${FORMAT}:\n  ${report.join('\n  ')}`);
