@@ -34,6 +34,12 @@ export interface LedgerEntry {
 export type WorkerMessage =
   | { type: 'listening'; port: number }
   | { type: 'handler'; key: string; fence: number }
+  /**
+   * The longest time this worker took to answer a request so far, from its arrival to the
+   * response's end: sent each time it grows. Measured in the worker, so that a busy client
+   * (the load generator shares the cores with the workers) does not count its own delays.
+   */
+  | { type: 'slowest-answer'; ms: number }
   | {
       type: 'event';
       event: string;

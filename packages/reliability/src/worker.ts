@@ -59,6 +59,15 @@ await app.register(idempotency, {
   onEvent,
 });
 
+let slowestAnswerMs = 0;
+app.addHook('onResponse', (_request, reply, done) => {
+  if (reply.elapsedTime > slowestAnswerMs) {
+    slowestAnswerMs = reply.elapsedTime;
+    say({ type: 'slowest-answer', ms: slowestAnswerMs });
+  }
+  done();
+});
+
 const [minMs, maxMs] = config.handlerMs;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

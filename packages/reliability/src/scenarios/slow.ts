@@ -46,6 +46,15 @@ const STALLED_MS = 1500;
  */
 export const ANSWER_BOUND_MS = 4 * STORE_TIMEOUT_MS + 2000;
 
+/** The longest any worker took to answer, from its own `slowest-answer` reports. */
+function slowestAnswer(workers: WorkerProcess[]): number {
+  let slowest = 0;
+  for (const worker of workers)
+    for (const message of worker.messages)
+      if (message.type === 'slowest-answer' && message.ms > slowest) slowest = message.ms;
+  return slowest;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -101,10 +110,11 @@ export async function slow(backend: Backend, scale: SlowScale): Promise<Figures>
     const failures: string[] = [];
     if (!slowPhaseCovered || !stalledPhaseCovered)
       failures.push(`the load finished in the ${phase} phase; raise the requests`);
-    if (report.maxLatencyMs > ANSWER_BOUND_MS)
-      failures.push(
-        `an answer took ${Math.round(report.maxLatencyMs)} ms (bound ${ANSWER_BOUND_MS})`,
-      );
+    // The bound is on the server's answer, measured in the workers: the client's own figure
+    // also counts the time its requests wait for a busy core, which is not the engine's.
+    const slowestAnswerMs = slowestAnswer(workers);
+    if (slowestAnswerMs > ANSWER_BOUND_MS)
+      failures.push(`an answer took ${Math.round(slowestAnswerMs)} ms (bound ${ANSWER_BOUND_MS})`);
     failures.push(...failClosedFailures(report));
     const { failures: duplicateProblems, duplicates } = duplicateFailures(
       executed,
@@ -133,6 +143,7 @@ export async function slow(backend: Backend, scale: SlowScale): Promise<Figures>
         clients: scale.concurrency,
         're-run after an unstored completion': duplicates.afterUnstoredCompletion.length,
         'answer bound ms': ANSWER_BOUND_MS,
+        'slowest answer in a worker ms': Math.round(slowestAnswerMs),
         'records completed': records.completed.length,
         'ran but completion not stored': records.inProgress.length,
       },
