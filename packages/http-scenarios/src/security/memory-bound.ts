@@ -74,6 +74,8 @@ export function memoryBound(servers: Servers): void {
       }
       expect(counted?.store.stats().settled).toBe(500);
       expect(sized?.store.stats().settledBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
-    }, 180_000);
+      // A hang bound, not a timing: 20 000 requests through a binding took past 180 s with the
+      // machine loaded far past its two cores.
+    }, 600_000);
   });
 }
