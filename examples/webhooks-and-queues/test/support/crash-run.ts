@@ -46,7 +46,7 @@ export interface CrashFigures {
 const POINTS: KillPoint[] = ['before-write', 'after-commit', 'during-ack'];
 
 /** Poll a condition that a database or broker answers, at a pace that does not load them. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000) {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${what}`);
