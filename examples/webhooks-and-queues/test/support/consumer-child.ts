@@ -72,6 +72,8 @@ export class ConsumerChild {
 
   /** Ask it to stop (close its broker connection, so the broker requeues what it held). */
   async stop(): Promise<void> {
+    // A consumer still starting has no SIGTERM handler yet: let it get ready first.
+    await Promise.race([this.ready, this.exited]);
     if (this.alive) this.child.kill('SIGTERM');
     await this.exited;
   }

@@ -143,6 +143,9 @@ export async function crashRun(
       if (signal !== 'SIGKILL' && code !== 0) {
         failures.push(`a consumer exited with ${signal ?? code}: ${child.errors}`);
       }
+      // Killed from outside before it reached its point: the next consumer gets that plan, so
+      // every point is reached however the random kills fall.
+      if (signal === 'SIGKILL' && !child.selfKilled && at && replacing) plans.unshift(at);
       if (signal === 'SIGKILL' && replacing) void startConsumer(true);
     });
     await Promise.race([child.ready, child.exited]);
