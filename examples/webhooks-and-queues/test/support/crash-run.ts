@@ -223,7 +223,7 @@ export function printFigures(figures: CrashFigures): void {
       `  messages ${figures.messages}, duplicates published ${figures.duplicatesPublished}`,
       `  deliveries ${figures.deliveries}, redeliveries ${figures.redeliveries}`,
       `  kills ${kills}: before-write ${figures.kills['before-write']}, after-commit ${figures.kills['after-commit']}, during-ack ${figures.kills['during-ack']}, external ${figures.kills.external}`,
-      `  acks: executed ${figures.acks.executed}, replayed ${figures.acks.replayed}; not acked: ${retries || 'none'}`,
+      `  decided ack: executed ${figures.acks.executed}, replayed ${figures.acks.replayed}; decided otherwise: ${retries || 'none'}`,
       `  effects applied ${figures.effectsApplied} (distinct orders ${figures.distinctEffects}) = messages ${figures.messages}`,
       `  left on the broker ${figures.leftOnBroker}, dead letters ${figures.deadLetters}, ${figures.seconds} s`,
     ].join('\n'),
