@@ -2,6 +2,7 @@ import { formatCounts } from './http-client.js';
 import type { DemoReport, StoryResult } from './stories.js';
 
 function measured(story: StoryResult): string {
+  if (story.measured) return `measured: ${story.measured}`;
   const parts = [`${story.requests} requests → ${formatCounts(story.answers)}`];
   if (story.applied !== undefined) parts.push(`event applied ${story.applied} time(s)`);
   else parts.push(`the provider charged ${story.charges} time(s)`);

@@ -3,6 +3,7 @@ import { parseDuration } from '@oncely/core';
 import { ApiProcess } from './api-process.js';
 import { type Answer, countByStatus, getJson, post } from './http-client.js';
 import { FakeProvider } from './provider.js';
+import { queueConsumerCrash } from './queue/story.js';
 import { type StoreName, storeName } from './store.js';
 
 export interface StoryResult {
@@ -23,6 +24,10 @@ export interface StoryResult {
   simulated?: string;
   /** Said when the story cannot run on this store. */
   skipped?: string;
+  /** Queue story: distinct orders shipped, and shipments made (equal when none ran twice). */
+  shipments?: { orders: number; shipments: number };
+  /** What the report prints as measured, for a story that is not HTTP requests. */
+  measured?: string;
 }
 
 export interface DemoReport {
@@ -271,6 +276,7 @@ export const stories = [
   webhookThreeTimes,
   frozenWorker,
   killedWorker,
+  (demo: Demo) => queueConsumerCrash(demo),
 ];
 
 /**

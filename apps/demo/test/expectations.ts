@@ -40,8 +40,19 @@ export function expectStoriesHeld(report: DemoReport): void {
   expect(frozen.charges).toBe(1);
   expect(frozen.staleRefused).toBe(1);
 
+  expectQueueStoryHeld(story(report, 'A queue consumer crashes before its ack'));
+
   const text = report.stories.flatMap((s) => s.lines).join('\n');
   expect(text).not.toContain('wrong!');
+}
+
+/** 6 messages, 4 orders: each shipped once; the crashed consumer's message came back and replayed. */
+export function expectQueueStoryHeld(queue: StoryResult): void {
+  expect(queue.shipments).toEqual({ orders: 4, shipments: 4 });
+  expect(queue.answers).toEqual({ 'ack executed': 4, 'ack replayed': 3 });
+  expect(queue.requests).toBe(7);
+  expect(queue.measured).toContain('(1 redelivered)');
+  expect(queue.measured).toContain('none twice');
 }
 
 /** A store that outlives a process: the SIGKILL story runs for real. */

@@ -30,6 +30,13 @@ export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from
 export { canonicalJson, fingerprint, MAX_FINGERPRINT_DEPTH } from './fingerprint.js';
 export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
+export {
+  type HandleMessageOptions,
+  handleMessage,
+  type MessageDeadLetterReason,
+  type MessageDecision,
+  type MessageRetryReason,
+} from './message.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {
   AcquireInput,

@@ -11,8 +11,7 @@ import {
 } from '../errors.js';
 import { replayForClient } from './content-coding.js';
 import { bindCredentials, differInCredentialsOnly } from './credentials.js';
-import { headerValue, normalizeHeaders } from './headers.js';
-import { parseKeyHeader } from './key-header.js';
+import { normalizeHeaders } from './headers.js';
 import { claim, claimOf, STEPPED_ASIDE } from './nesting.js';
 import { nodeContentDecoders } from './node-content-decoders.js';
 import {
@@ -22,6 +21,7 @@ import {
 } from './options.js';
 import { problemDetails, problemResponse } from './problem.js';
 import { requestFingerprint } from './request-fingerprint.js';
+import { isKeyProblem, requestKey } from './request-key.js';
 import { conflictWaitMs, RunTimes } from './retry-after.js';
 import { fromStored, responseCodec, toStored } from './stored-response.js';
 import type {
@@ -131,17 +131,18 @@ export function createHttpIdempotency<Native = unknown>(
     const outer = claimOf(context?.carrier);
     // The same instance mounted twice on one request's path: it handles it already.
     if (outer?.owner === self) return PASS;
+    const native = context?.native as Native;
     let key: string | undefined;
     try {
-      key = parseKeyHeader(headerValue(request.headers, settings.header));
+      const found = requestKey(settings, request, native);
+      key = typeof found === 'object' ? await found : found;
     } catch (error) {
-      if (isOncelyError(error, 'invalid-key')) return problem(error);
+      if (isKeyProblem(error)) return problem(error as OncelyError);
       throw error;
     }
     if (key === undefined) return settings.required ? problem(new MissingKeyError()) : PASS;
     // An outer instance holds the key for this very request: it steps aside for this one.
     if (outer) await outer.stepAside();
-    const native = context?.native as Native;
     const scope = settings.scope ? await settings.scope(request, native) : undefined;
     let fingerprint: string;
     try {

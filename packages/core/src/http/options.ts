@@ -13,6 +13,21 @@ import type { HttpRequest, HttpResponse, ResponseContext } from './types.js';
 export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOptions {
   /** The request header that carries the key. Default `"Idempotency-Key"`. */
   header?: string | undefined;
+  /**
+   * Take the key from the request instead of the header: e.g. a webhook's event id from its
+   * verified body. It gets the normalized request and the framework's own. Its answer is
+   * checked as a header's is (1..255 visible ASCII, else 400 `invalid-key`); `undefined` or
+   * `null` is no key (400 `missing-key` when `required`, else the request passes through).
+   * When `key` is set, the header is neither read nor checked. An `InvalidKeyError` or
+   * `MissingKeyError` it throws is answered as that 400; any other error goes to the
+   * framework's error handling, with nothing run and no key touched.
+   */
+  key?:
+    | ((
+        request: HttpRequest,
+        native: Native,
+      ) => string | null | undefined | Promise<string | null | undefined>)
+    | undefined;
   /** `true`: a covered request without a key gets 400. `false` (default): it passes through. */
   required?: boolean | undefined;
   /**
@@ -62,6 +77,7 @@ export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOpt
 
 export interface ResolvedHttpOptions<Native = unknown> {
   header: string;
+  key: HttpIdempotencyOptions<Native>['key'];
   required: boolean;
   scope: HttpIdempotencyOptions<Native>['scope'];
   credentialHeaders: readonly string[];
@@ -121,6 +137,7 @@ export function resolveHttpOptions<Native>(
   const scope = optionalFunction(options.scope, 'scope');
   return {
     header: header.toLowerCase(),
+    key: optionalFunction(options.key, 'key'),
     required,
     scope,
     credentialHeaders: resolveCredentialHeaders(options.credentialHeaders, scope !== undefined),
