@@ -206,7 +206,7 @@ async function attempts(
       if (response && status !== undefined) {
         if (isMisuse(status) && isProblem(response)) {
           emit({ attempt, status, replayed });
-          const problem = (await response.clone().json()) as Problem;
+          const problem = await readProblem(response, status);
           throw new IdempotencyProblemError(status, problem, key, attempt, response);
         }
         if (!isRetryableStatus(status, settings.retryServerErrors)) {
@@ -245,6 +245,19 @@ async function attempts(
     deadline.clear();
     overall.dispose();
   }
+}
+
+/** The problem document; a body that is not JSON still yields its status. */
+async function readProblem(response: Response, status: number): Promise<Problem> {
+  try {
+    const parsed: unknown = await response.clone().json();
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Problem;
+    }
+  } catch {
+    // Not JSON, whatever its content type said: the status is all there is to report.
+  }
+  return { status };
 }
 
 function isProblem(response: Response): boolean {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fullJitter } from '../src/backoff.js';
 import { createClient, newKey, parseRetryAfter, RetriesExhaustedError } from '../src/index.js';
@@ -188,5 +189,30 @@ describe('bodies', () => {
       '{"amount":5}',
     ]);
     expect(sent[1]?.headers.get('x-trace')).toBe('1');
+  });
+});
+
+describe('platforms', () => {
+  it('the published builds import nothing from Node and use no Node globals', () => {
+    for (const file of ['../dist/index.js', '../dist/index.cjs']) {
+      const code = readFileSync(new URL(file, import.meta.url), 'utf8');
+      expect(code).not.toMatch(/\bfrom\s*["']|\brequire\(\s*["']|\bimport\(/);
+      expect(code).not.toMatch(/\bBuffer\b|\bprocess\.|\bglobal\./);
+    }
+  });
+
+  it('a 400/422 problem whose body is not JSON still rejects with its status', async () => {
+    const client = createClient({
+      fetch: async () =>
+        new Response('oops', {
+          status: 422,
+          headers: { 'content-type': 'application/problem+json' },
+        }),
+    });
+    await expect(client.fetch('http://x/', { method: 'POST' })).rejects.toMatchObject({
+      name: 'IdempotencyProblemError',
+      status: 422,
+      problem: { status: 422 },
+    });
   });
 });
