@@ -59,7 +59,7 @@ describe('what the client does not retry, and when it stops', () => {
     await until(() => ledger.started.has('slow'), 'the first attempt runs');
     // Every answer is 409 + Retry-After (at least 1 s) while the first attempt is held.
     const events: AttemptEvent[] = [];
-    const deadlineMs = 2500;
+    const deadlineMs = 4000;
     const hurried = createClient({ deadlineMs, maxAttempts: 50, onAttempt: (e) => events.push(e) });
     const error = await hurried
       .fetch(url, { ...json(body), idempotencyKey: 'k-slow' })
