@@ -216,3 +216,34 @@ describe('platforms', () => {
     });
   });
 });
+
+describe('settings', () => {
+  it('quoteKey: false sends the key bare; methods decides what is covered', async () => {
+    const { fetch, sent } = scripted([
+      () => new Response('ok', { status: 200 }),
+      () => new Response('ok', { status: 200 }),
+    ]);
+    const client = createClient({ fetch, quoteKey: false, methods: ['PUT'] });
+    await client.fetch('http://x/', { method: 'PUT', idempotencyKey: 'k-1' });
+    await client.fetch('http://x/', { method: 'POST' });
+    expect(sent.map((s) => s.headers.get('idempotency-key'))).toEqual(['k-1', null]);
+  });
+
+  it('a signal aborted before the call sends nothing', async () => {
+    const { fetch, sent } = scripted([]);
+    const reason = new Error('already cancelled');
+    const call = createClient({ fetch }).fetch('http://x/', {
+      method: 'POST',
+      signal: AbortSignal.abort(reason),
+    });
+    await expect(call).rejects.toBe(reason);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('refuses settings that cannot work', () => {
+    expect(() => createClient({ maxAttempts: 0 })).toThrow(TypeError);
+    expect(() => createClient({ maxAttempts: 1.5 })).toThrow(TypeError);
+    expect(() => createClient({ deadlineMs: -1 })).toThrow(TypeError);
+    expect(() => createClient({ backoff: { baseMs: Number.NaN } })).toThrow(TypeError);
+  });
+});
