@@ -3,7 +3,7 @@ import { deferred, until } from '@oncely/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AttemptEvent, createClient } from '../src/index.js';
 import { fast } from './support/fast.js';
-import { Ledger, startFastify, type TestServer } from './support/servers.js';
+import { Ledger, startExpress, startFastify, type TestServer } from './support/servers.js';
 
 const json = (body: unknown) => ({
   method: 'POST',
@@ -15,44 +15,49 @@ describe('the same operation twice at once', () => {
   let server: TestServer | undefined;
   afterEach(() => server?.close());
 
-  it('a duplicate in flight gets 409 + Retry-After, waits as told, and receives the replay', async () => {
-    const ledger = new Ledger();
-    server = await startFastify(new MemoryStore(), ledger);
-    const gate = deferred();
-    ledger.holds.set('held', gate.promise);
-    const events: AttemptEvent[] = [];
-    const client = createClient({
-      ...fast,
-      onAttempt: (event) => {
-        events.push(event);
-        // The duplicate was told to wait: now let the first attempt finish.
-        if (event.status === 409) gate.resolve();
-      },
-    });
-    const body = { op: 'held', amount: 1999 };
-    const first = client.fetch(`${server.url}/charges`, {
-      ...json(body),
-      idempotencyKey: 'double-click-1',
-    });
-    await until(() => ledger.started.has('held'), 'the first attempt runs');
-    const duplicate = await client.fetch(`${server.url}/charges`, {
-      ...json(body),
-      idempotencyKey: 'double-click-1',
-    });
-    const original = await first;
+  for (const [name, start] of [
+    ['fastify', startFastify],
+    ['express', startExpress],
+  ] as const) {
+    it(`${name}: a duplicate in flight gets 409 + Retry-After, waits as told, and receives the replay`, async () => {
+      const ledger = new Ledger();
+      server = await start(new MemoryStore(), ledger);
+      const gate = deferred();
+      ledger.holds.set('held', gate.promise);
+      const events: AttemptEvent[] = [];
+      const client = createClient({
+        ...fast,
+        onAttempt: (event) => {
+          events.push(event);
+          // The duplicate was told to wait: now let the first attempt finish.
+          if (event.status === 409) gate.resolve();
+        },
+      });
+      const body = { op: 'held', amount: 1999 };
+      const first = client.fetch(`${server.url}/charges`, {
+        ...json(body),
+        idempotencyKey: 'double-click-1',
+      });
+      await until(() => ledger.started.has('held'), 'the first attempt runs');
+      const duplicate = await client.fetch(`${server.url}/charges`, {
+        ...json(body),
+        idempotencyKey: 'double-click-1',
+      });
+      const original = await first;
 
-    expect(original.status).toBe(201);
-    expect(original.idempotency).toMatchObject({ replayed: false, attempts: 1 });
-    expect(duplicate.status).toBe(201);
-    expect(duplicate.idempotency.replayed).toBe(true);
-    expect(duplicate.idempotency.attempts).toBeGreaterThanOrEqual(2);
-    expect(await duplicate.json()).toEqual(await original.json());
-    expect(ledger.runs.get('held')).toBe(1);
-    // It honoured the server's Retry-After (whole seconds, at least 1) before asking again.
-    const conflict = events.find((e) => e.status === 409);
-    expect(conflict?.retryAfterMs).toBeGreaterThanOrEqual(1000);
-    expect(conflict?.retryInMs).toBeGreaterThanOrEqual(conflict?.retryAfterMs as number);
-  });
+      expect(original.status).toBe(201);
+      expect(original.idempotency).toMatchObject({ replayed: false, attempts: 1 });
+      expect(duplicate.status).toBe(201);
+      expect(duplicate.idempotency.replayed).toBe(true);
+      expect(duplicate.idempotency.attempts).toBeGreaterThanOrEqual(2);
+      expect(await duplicate.json()).toEqual(await original.json());
+      expect(ledger.runs.get('held')).toBe(1);
+      // It honoured the server's Retry-After (whole seconds, at least 1) before asking again.
+      const conflict = events.find((e) => e.status === 409);
+      expect(conflict?.retryAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(conflict?.retryInMs).toBeGreaterThanOrEqual(conflict?.retryAfterMs as number);
+    });
+  }
 
   it('an attempt that times out is retried with the same key and gets the answer', async () => {
     const ledger = new Ledger();
