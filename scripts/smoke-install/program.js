@@ -136,6 +136,28 @@ const listen = (server) =>
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   await twice('@oncely/fastify (fastify 5)', app.server.address().port);
+  // The client half against the same app: one key for two calls, the second one a replay.
+  const { createClient } = await load('@oncely/client');
+  const client = createClient();
+  const url = `http://127.0.0.1:${app.server.address().port}/charges`;
+  const init = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"amount":2}',
+    idempotencyKey: `client-${FORMAT}`,
+  };
+  const first = await client.fetch(url, init);
+  const again = await client.fetch(url, init);
+  if (
+    first.status !== 201 ||
+    !again.idempotency.replayed ||
+    again.idempotency.key !== init.idempotencyKey
+  ) {
+    throw new Error(
+      `@oncely/client: expected 201 then a replay, got ${first.status}, ${again.status}`,
+    );
+  }
+  report.push('@oncely/client: 201, replayed');
   await app.close();
 }
 {

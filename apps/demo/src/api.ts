@@ -1,4 +1,10 @@
-import { createIdempotency, type Duration, OncelyError, type Store } from '@oncely/core';
+import {
+  createIdempotency,
+  type Duration,
+  OncelyError,
+  parseKeyHeader,
+  type Store,
+} from '@oncely/core';
 import { idempotency, idempotencyAttempt } from '@oncely/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ChargeRequest, ProviderCharge } from './provider.js';
@@ -80,7 +86,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         if (!attempt) throw new Error('unreachable: the plugin requires a key on this route');
         const call: ChargeRequest = {
           ...request.body,
-          reference: String(request.headers['idempotency-key']),
+          // The key itself, whether the client sent it bare or as an sf-string ("...").
+          reference: String(parseKeyHeader(request.headers['idempotency-key'])),
           fence: attempt.fence,
         };
         const answer = await fetch(`${providerUrl}/v1/charges`, {

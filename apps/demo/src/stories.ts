@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '@oncely/core';
 import { ApiProcess } from './api-process.js';
+import { clientDoubleClick, clientLostResponse } from './client-stories.js';
 import { type Answer, countByStatus, getJson, post } from './http-client.js';
 import { FakeProvider } from './provider.js';
 import { queueConsumerCrash } from './queue/story.js';
@@ -260,6 +261,16 @@ async function killedWorker(demo: Demo): Promise<StoryResult> {
   };
 }
 
+/** The client stories (@oncely/client) on this demo's API and provider. */
+const onClient =
+  (story: typeof clientLostResponse) =>
+  (demo: Demo): Promise<StoryResult> =>
+    story({
+      apiPort: demo.api.port,
+      provider: demo.provider,
+      keyFor: (name) => keyFor(demo, name),
+    });
+
 function describe(answer: Answer): string {
   if (answer.status === 'no answer') return 'no answer';
   const parts = [String(answer.status)];
@@ -274,6 +285,8 @@ export const stories = [
   sameKeyOtherAmount,
   providerFailure,
   webhookThreeTimes,
+  onClient(clientLostResponse),
+  onClient(clientDoubleClick),
   frozenWorker,
   killedWorker,
   (demo: Demo) => queueConsumerCrash(demo),

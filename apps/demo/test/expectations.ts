@@ -34,6 +34,18 @@ export function expectStoriesHeld(report: DemoReport): void {
   expect(webhook.applied).toBe(1);
   expect(webhook.charges).toBe(0);
 
+  const clientLost = story(report, '@oncely/client: the answer is lost');
+  expect(clientLost.answers).toEqual({ 201: 1 });
+  expect(clientLost.requests).toBe(2);
+  expect(clientLost.charges).toBe(1);
+  expect(clientLost.lines[0]).toMatch(/1: no answer, 2: 201 replayed$/);
+  expect(clientLost.lines[1]).toContain('the charge the API made');
+
+  const clientClicks = story(report, '@oncely/client: a double click');
+  expect(clientClicks.answers).toEqual({ 201: 10 });
+  expect(clientClicks.charges).toBe(1);
+  expect(clientClicks.lines).toContain('distinct charge ids returned: 1');
+
   const frozen = story(report, 'A worker freezes mid-charge');
   // A retry during the lease: 409; after it: 201; the frozen attempt's own answer: 409.
   expect(frozen.answers).toEqual({ 409: 2, 201: 1 });
