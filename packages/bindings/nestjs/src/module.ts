@@ -21,8 +21,8 @@ export interface OncelyModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
  * `IdempotencyInterceptor` for every route (global); `@Idempotent()` and `routes` decide which
  * handlers use keys.
  */
-// biome-ignore lint/complexity/noStaticOnlyClass: Nest's dynamic modules are classes with static factories
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories
 export class OncelyModule {
   static forRoot(options: NestIdempotencyOptions): DynamicModule {
     return OncelyModule.with({ provide: ONCELY_OPTIONS, useValue: options });

@@ -140,10 +140,19 @@ export async function startNest(
   })
   class ScenarioModule {}
 
+  return listenOn(platform, ScenarioModule, compress);
+}
+
+/** A Nest app of `module` on `platform`, listening on a free loopback port. */
+export async function listenOn(
+  platform: Platform,
+  module: object,
+  compress?: boolean,
+): Promise<ScenarioServer> {
   const nest =
     platform === 'express'
-      ? await startExpress(ScenarioModule, compress)
-      : await startFastify(ScenarioModule, compress);
+      ? await startExpress(module, compress)
+      : await startFastify(module, compress);
   await nest.listen(0, '127.0.0.1');
   const server = nest.getHttpServer();
   const { port } = server.address() as AddressInfo;
