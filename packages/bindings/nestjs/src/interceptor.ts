@@ -126,11 +126,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /**
- * A replay or a problem, decided before the handler ran; Nest writes what the interceptor emits.
- * On Fastify it is the body, on a reply that has the status and headers, so Fastify frames it as
- * it frames the live one (and its hooks, e.g. CORS, apply). Express would serialize bytes as
- * JSON: Nest writes an empty placeholder into a hold, and `response` goes out in its place, over
- * the headers the app set before (CORS, security headers).
+ * A replay or a problem, decided before the handler ran. Nest sends what the interceptor emits,
+ * through the interceptors outside this one (which may wrap it): `response` goes in its place.
+ * On Fastify the reply's next `send` sends it, so Fastify frames it as it frames a live one and
+ * its hooks (CORS) apply. On Express what Nest writes goes into a hold and is dropped, with the
+ * headers it set, and `response` goes out over the headers the app set before (CORS).
  */
 function sendInstead(
   res: NestRequest,
@@ -139,20 +139,23 @@ function sendInstead(
   subscriber: Subscriber<unknown>,
 ): void {
   if (res !== raw) {
-    res.code(response.status).headers(response.headers);
-    // No body is sent as none, as the handler's: a Buffer would add a Content-Type.
-    subscriber.next(response.body.byteLength === 0 ? undefined : toBuffer(response.body));
-    subscriber.complete();
-    return;
+    res.send = () => {
+      delete res.send;
+      // No body is sent as none, as the handler's: a Buffer would add a Content-Type.
+      const body = response.body.byteLength === 0 ? undefined : toBuffer(response.body);
+      return res.code(response.status).headers(response.headers).send(body);
+    };
+  } else {
+    const before = raw.getHeaders();
+    const placeholder = new ResponseHold(raw, Number.MAX_SAFE_INTEGER, () => false);
+    placeholder
+      .capture(() => {})
+      .then(() => {
+        for (const name of raw.getHeaderNames()) if (!(name in before)) raw.removeHeader(name);
+        for (const [name, value] of Object.entries(before)) raw.setHeader(name, value ?? '');
+        placeholder.deliver(response, false);
+      });
   }
-  const placeholder = new ResponseHold(raw, 0, () => false);
-  placeholder
-    .capture(() => {
-      subscriber.next(undefined);
-      subscriber.complete();
-    })
-    .then(() => {
-      raw.removeHeader('content-length');
-      placeholder.deliver(response, false);
-    });
+  subscriber.next(undefined);
+  subscriber.complete();
 }

@@ -1,9 +1,21 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Injectable, Module, Post, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  type CallHandler,
+  Controller,
+  type ExecutionContext,
+  Injectable,
+  Module,
+  type NestInterceptor,
+  Post,
+  UseInterceptors,
+} from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { RunContext } from '@oncely/core';
 import { createAttemptProbe, PROBE_LEASE_MS, send } from '@oncely/http-scenarios';
 import { MemoryStore } from '@oncely/memory';
+import { map, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   IdempotencyAttempt,
@@ -159,3 +171,39 @@ for (const platform of ['express', 'fastify'] as const) {
     });
   });
 }
+
+/** An app's response envelope, as in Nest's docs: `{ data }` around every result. */
+@Injectable()
+class Envelope implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(map((data) => ({ data })));
+  }
+}
+
+describe.each(['express', 'fastify'] as const)(
+  'nest on %s, an interceptor outside oncely',
+  (platform) => {
+    it('wraps the live response; the replay is its exact bytes and headers, not a wrapped placeholder', async () => {
+      @Module({
+        imports: [OncelyModule.forRoot({ store: new MemoryStore() })],
+        controllers: [Routes],
+        // The root module's global interceptor runs outside the one OncelyModule installs.
+        providers: [{ provide: APP_INTERCEPTOR, useClass: Envelope }],
+      })
+      class App {}
+      const server = await listenOn(platform, App);
+      try {
+        const { first, again, replayed } = await twice(`${server.url}/marked`);
+        expect(first.json()).toMatchObject({ data: { name: 'marked' } });
+        expect(replayed).toBe(true);
+        expect(again.status).toBe(201);
+        expect(again.body.equals(first.body)).toBe(true);
+        for (const name of ['content-type', 'content-length', 'etag']) {
+          expect(again.headers.get(name), name).toBe(first.headers.get(name));
+        }
+      } finally {
+        await server.close();
+      }
+    });
+  },
+);
