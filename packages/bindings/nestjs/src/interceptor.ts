@@ -30,8 +30,8 @@ type Http = HttpIdempotency<NestRequest>;
 interface Instances {
   routes: 'opt-in' | 'all';
   shared: Http;
-  /** By handler: `undefined` for one that is not covered. */
-  handlers: Map<object, Http | undefined>;
+  /** By controller and handler (a base class's handler may serve several): `undefined` when not covered. */
+  handlers: Map<object, Map<object, Http | undefined>>;
 }
 /**
  * By module options: every copy of the interceptor (the global one, one a controller names in
@@ -70,7 +70,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const { handlers } = this.instances;
+    const controller = context.getClass();
+    let handlers = this.instances.handlers.get(controller);
+    if (!handlers) this.instances.handlers.set(controller, (handlers = new Map()));
     const handler = context.getHandler();
     if (!handlers.has(handler)) handlers.set(handler, this.instanceFor(context));
     const http = handlers.get(handler);

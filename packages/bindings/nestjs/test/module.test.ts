@@ -207,3 +207,31 @@ describe.each(['express', 'fastify'] as const)(
     });
   },
 );
+
+describe('a handler inherited by two controllers', () => {
+  it("takes each controller's own setting", async () => {
+    class Base {
+      @Post('create')
+      create() {
+        return run('inherited');
+      }
+    }
+    @Controller('on')
+    @Idempotent()
+    class On extends Base {}
+    @Controller('off')
+    class Off extends Base {}
+    @Module({
+      imports: [OncelyModule.forRoot({ store: new MemoryStore() })],
+      controllers: [Off, On],
+    })
+    class App {}
+    const server = await listenOn('express', App);
+    try {
+      expect((await twice(`${server.url}/off/create`)).replayed).toBe(false);
+      expect((await twice(`${server.url}/on/create`)).replayed).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
