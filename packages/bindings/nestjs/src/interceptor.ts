@@ -71,8 +71,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const controller = context.getClass();
-    let handlers = this.instances.handlers.get(controller);
-    if (!handlers) this.instances.handlers.set(controller, (handlers = new Map()));
+    const handlers = this.instances.handlers.get(controller) ?? new Map<object, Http | undefined>();
+    this.instances.handlers.set(controller, handlers);
     const handler = context.getHandler();
     if (!handlers.has(handler)) handlers.set(handler, this.instanceFor(context));
     const http = handlers.get(handler);
