@@ -19,6 +19,12 @@ const NEWEST = {
   express: '^5.0.0',
   fastify: '^5.0.0',
   koa: '^3.0.0',
+  '@nestjs/common': '^12.0.0',
+  '@nestjs/core': '^12.0.0',
+  '@nestjs/platform-express': '^12.0.0',
+  '@nestjs/platform-fastify': '^12.0.0',
+  'reflect-metadata': '^0.2.0',
+  rxjs: '^7.0.0',
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'oncely-smoke-'));

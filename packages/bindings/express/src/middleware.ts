@@ -1,9 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { createHttpIdempotency, type HttpIdempotencyOptions } from '@oncely/core';
+import {
+  createHttpIdempotency,
+  type HttpIdempotencyOptions,
+  ResponseHold,
+  writeResponse,
+} from '@oncely/core';
 import type { Request } from 'express';
 import { setAttempt } from './attempt.js';
 import { type ExpressRequestLike, toHttpRequest } from './request.js';
-import { ResponseHold, writeResponse } from './response-hold.js';
 
 /**
  * The options; `scope` and `fingerprint` get Express's `req` as their second argument (with

@@ -15,6 +15,7 @@ export {
 } from './http-idempotency.js';
 export { parseKeyHeader } from './key-header.js';
 export { nodeContentDecoders } from './node-content-decoders.js';
+export { ResponseHold, writeResponse } from './node-response-hold.js';
 export type { HttpIdempotencyOptions, ResolvedHttpOptions } from './options.js';
 export { defaultShouldStore } from './policy.js';
 export { problemDetails, problemResponse } from './problem.js';

@@ -1,11 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import {
-  BodyCollector,
-  type CapturedResponse,
-  type HttpHeaders,
-  type HttpResponse,
-  toBuffer,
-} from '@oncely/core';
+import { BodyCollector, toBuffer } from './body-capture.js';
+import type { CapturedResponse, HttpHeaders, HttpResponse } from './types.js';
 
 type Callback = (error?: Error | null) => void;
 type Intercepted = 'writeHead' | 'write' | 'end';
@@ -13,7 +8,8 @@ type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 const INTERCEPTED: readonly Intercepted[] = ['writeHead', 'write', 'end'];
 
 /**
- * Holds what the handler sends instead of writing it: `writeHead`, `write` and `end` are
+ * For bindings on Node's `http.ServerResponse` (Express, Nest on either platform): holds what the
+ * handler sends instead of writing it: `writeHead`, `write` and `end` are
  * intercepted until the response is stored, then `deliver` writes it for real. A body that grows
  * past `limit` stops being held: what was held is written and the rest streams straight through.
  */
