@@ -107,6 +107,34 @@ export function nestingAnswers(target: HttpScenarioTarget): void {
       expect(server.app.calls('order')).toBe(1);
     });
 
+    it('two servers on one store (two processes): a duplicate, a retry and a reuse that reach the other one get the route’s answers', async () => {
+      const store = await storeOf(target);
+      const seams = { routeLevel: { fingerprint: amountOnly, lease: '30s' } };
+      const [one, other] = [await start(seams, { store }), await start(seams, { store })];
+      const release = one.app.hold('pods');
+      const key = randomUUID();
+      const first = send(one.url('/r/order?hold=pods'), { key, body: { amount: 5, note: 'a' } });
+      await until(() => one.app.calls('order') === 1);
+      // The other server's route-level instance has never run: the store is all it knows.
+      const duplicate = await send(other.url('/r/order?hold=pods'), {
+        key,
+        body: { amount: 5, note: 'b' },
+      });
+      release();
+      expect(duplicate.status).toBe(409);
+      const ran = await first;
+      expect(ran.status).toBe(201);
+      const retry = await send(other.url('/r/order?hold=pods'), {
+        key,
+        body: { amount: 5, note: 'c' },
+      });
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(retry.body.equals(ran.body)).toBe(true);
+      const reuse = await send(other.url('/r/order?hold=pods'), { key, body: { amount: 6 } });
+      expect(reuse.status).toBe(422);
+      expect(one.app.calls('order') + other.app.calls('order')).toBe(1);
+    });
+
     it('the route’s scope is the route’s: two tenants with one key each run once, each retry gets its own', async () => {
       const byTenant = (request: HttpRequest) => String(request.headers['x-tenant']);
       const server = await start({ routeLevel: { scope: byTenant } });
