@@ -138,7 +138,7 @@ export function nestingAnswers(target: HttpScenarioTarget): void {
     it('the route’s scope is the route’s: two tenants with one key each run once, each retry gets its own', async () => {
       const byTenant = (request: HttpRequest) => String(request.headers['x-tenant']);
       const server = await start({ routeLevel: { scope: byTenant } });
-      const key = 'order-42';
+      const key = randomUUID();
       const as = (tenant: string) =>
         send(server.url('/r/whoami'), { key, body: { a: 1 }, headers: { 'x-tenant': tenant } });
       const [a, b] = [await as('t1'), await as('t2')];
