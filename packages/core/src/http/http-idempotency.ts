@@ -157,9 +157,11 @@ export function createHttpIdempotency<Native = unknown>(
       // one then does. It answered requests for this route on its own only with settings this
       // one must share; one that differs is refused every time, before anything runs.
       await outer.stepAside();
-      const setting = nestingMismatch(answers, outer.answers, method);
+      // An outer instance from an older copy of core says nothing about its answers.
+      const theirs = outer.answers;
+      const setting = theirs && nestingMismatch(answers, theirs, method);
       // Answered the outer's way: the one the app's own error handling is set up for.
-      if (setting) return problem(new NestingMismatchError(setting), outer.answers);
+      if (theirs && setting) return problem(new NestingMismatchError(setting), theirs);
     }
     if (!settings.methods.has(method)) return PASS;
     let key: string | undefined;
@@ -188,7 +190,7 @@ export function createHttpIdempotency<Native = unknown>(
     // route (a duplicate that arrives during a hand-over) then suggest the route's run time.
     const recordRun = (operation: string, ms: number) => {
       runTimes.record(operation, ms);
-      outer?.recordRun(operation, ms);
+      outer?.recordRun?.(operation, ms);
     };
     const held = claim(context?.carrier, self, answers, recordRun, context?.onStepAside);
 

@@ -28,11 +28,12 @@ export interface Answers {
 
 interface Claim {
   owner: object;
-  answers: Answers;
+  /** Absent on a claim made by an older copy of core. */
+  answers?: Answers;
   /** Ask the owner to step aside; resolves once it released the key. */
   stepAside(): Promise<void>;
   /** Tell the owner how long an attempt it handed over took (its 409s then suggest that). */
-  recordRun(operation: string, ms: number): void;
+  recordRun?(operation: string, ms: number): void;
 }
 
 type Carrier = { [CLAIM]?: Claim };
