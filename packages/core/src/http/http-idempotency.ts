@@ -201,7 +201,7 @@ export function createHttpIdempotency<Native = unknown>(
         {
           key,
           // Nested under an outer instance: a key space the outer never looks into.
-          scope: outer ? nestedScope(scope) : scope,
+          scope: outer ? (nestedScope(scope) as string | undefined) : scope,
           fingerprint,
           codec,
           shouldStore: () =>

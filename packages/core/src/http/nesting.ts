@@ -51,7 +51,9 @@ export const STEPPED_ASIDE: unique symbol = Symbol('oncely.stepped-aside');
  * is expected to return (a unit separator around the word), so an outer instance with the same
  * prefix and store never meets the inner one's records.
  */
-export function nestedScope(scope: string | undefined): string {
+export function nestedScope(scope: unknown): unknown {
+  // Anything but a string or nothing is left for the engine to refuse, as it is unnested.
+  if (scope !== undefined && typeof scope !== 'string') return scope;
   return `\u001foncely:route\u001f${scope ?? ''}`;
 }
 
