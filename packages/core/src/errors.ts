@@ -184,6 +184,23 @@ export class ContentCodingNotAcceptableError extends OncelyError {
   }
 }
 
+/**
+ * A route-level registration nested under an app-level one (Express, Koa) differs from it in a
+ * setting the app-level one answers with before it can know the route has its own: `setting`
+ * names it. The app-level one stepped aside and nothing ran; the fix is to set it the same in
+ * both registrations, or to register oncely only on the routes.
+ */
+export class NestingMismatchError extends OncelyError {
+  static readonly code = 'nesting-mismatch';
+  readonly code = 'nesting-mismatch';
+  readonly status = 500;
+  constructor(readonly setting: string) {
+    super(
+      `This route's idempotency middleware sets \`${setting}\` differently from the app-level one. The app-level middleware answers some requests for this route before it can know the route has its own (a malformed or missing key, a duplicate that arrives while it hands the request over), so \`${setting}\` cannot differ per route: set it the same in both registrations, or register oncely only on the routes.`,
+    );
+  }
+}
+
 /** The store could not be reached or failed; nothing was run. */
 export class StoreUnavailableError extends OncelyError {
   static readonly code = 'store-unavailable';
@@ -251,6 +268,7 @@ export interface OncelyErrorsByCode {
   'credentials-mismatch': CredentialsMismatchError;
   'content-coding-not-acceptable': ContentCodingNotAcceptableError;
   'store-unavailable': StoreUnavailableError;
+  'nesting-mismatch': NestingMismatchError;
   'ownership-lost': OwnershipLostError;
   'result-too-large': ResultTooLargeError;
   'result-encoding': ResultEncodingError;

@@ -16,6 +16,7 @@ export {
   InvalidKeyError,
   isOncelyError,
   MissingKeyError,
+  NestingMismatchError,
   OncelyError,
   type OncelyErrorCode,
   type OncelyErrorsByCode,

@@ -43,6 +43,14 @@ export interface HttpScenarioTarget {
   startServer(options: ScenarioServerOptions): Promise<ScenarioServer>;
   /** The store under test; a fresh one per server. Default: a new `MemoryStore`. */
   createStore?: () => Store | Promise<Store>;
+  /**
+   * How an app-level and a route-level registration meet. `"outer-first"` (Express, Koa): the
+   * app-level middleware sees each request before routing, hands it to the route's, and so
+   * refuses a route-level registration that differs in a setting it answers with itself.
+   * `"route-first"` (default; Fastify): the route's registration is known before the request
+   * is, and every setting may differ per route.
+   */
+  nesting?: 'outer-first' | 'route-first';
 }
 
 const problemType = (code: string) => `https://oncely.dev/problems/${code}`;

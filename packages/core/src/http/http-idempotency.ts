@@ -5,6 +5,7 @@ import {
   FingerprintMismatchError,
   isOncelyError,
   MissingKeyError,
+  NestingMismatchError,
   type OncelyError,
   type OncelyErrorCode,
   RequestTooDeepError,
@@ -12,7 +13,14 @@ import {
 import { replayForClient } from './content-coding.js';
 import { bindCredentials, differInCredentialsOnly } from './credentials.js';
 import { normalizeHeaders } from './headers.js';
-import { claim, claimOf, STEPPED_ASIDE } from './nesting.js';
+import {
+  type Answers,
+  claim,
+  claimOf,
+  nestedScope,
+  nestingMismatch,
+  STEPPED_ASIDE,
+} from './nesting.js';
 import { nodeContentDecoders } from './node-content-decoders.js';
 import {
   type HttpIdempotencyOptions,
@@ -85,6 +93,7 @@ const PROBLEMS: readonly OncelyErrorCode[] = [
   'credentials-mismatch',
   'store-unavailable',
   'content-coding-not-acceptable',
+  'nesting-mismatch',
 ];
 
 function isProblem(error: unknown): error is OncelyError {
@@ -106,10 +115,23 @@ export function createHttpIdempotency<Native = unknown>(
   const self = {};
   // How long attempts took here, so a 409 suggests the expected wait instead of the whole lease.
   const runTimes = new RunTimes();
+  // What an outer instance compares with its own, when this one is nested under it.
+  const answers: Answers = {
+    header: settings.header,
+    key: settings.key,
+    required: settings.required,
+    methods: settings.methods,
+    waitMs: engine.settings.waitMs,
+    problems: settings.problems,
+    problemTypeBase: settings.problemTypeBase,
+  };
 
-  function problem(error: OncelyError): HttpDecision {
-    if (settings.problems === 'throw') {
-      const details = problemDetails(error, settings.problemTypeBase);
+  function problem(
+    error: OncelyError,
+    { problems, problemTypeBase }: Pick<Answers, 'problems' | 'problemTypeBase'> = settings,
+  ): HttpDecision {
+    if (problems === 'throw') {
+      const details = problemDetails(error, problemTypeBase);
       return {
         action: 'throw',
         error: Object.assign(error, details) as OncelyError & ProblemDetails,
@@ -118,7 +140,7 @@ export function createHttpIdempotency<Native = unknown>(
     return {
       action: 'send',
       source: 'problem',
-      response: problemResponse(error, settings.problemTypeBase),
+      response: problemResponse(error, problemTypeBase),
     };
   }
 
@@ -127,10 +149,22 @@ export function createHttpIdempotency<Native = unknown>(
     downstream: Downstream,
     context?: HandleContext<Native>,
   ): Promise<HttpDecision> {
-    if (!settings.methods.has(request.method.toUpperCase())) return PASS;
+    const method = request.method.toUpperCase();
     const outer = claimOf(context?.carrier);
     // The same instance mounted twice on one request's path: it handles it already.
     if (outer?.owner === self) return PASS;
+    if (outer) {
+      // An outer instance holds the key for this very request: it steps aside, whatever this
+      // one then does. It answered requests for this route on its own only with settings this
+      // one must share; one that differs is refused every time, before anything runs.
+      await outer.stepAside();
+      // An outer instance from an older copy of core says nothing about its answers.
+      const theirs = outer.answers;
+      const setting = theirs && nestingMismatch(answers, theirs, method);
+      // Answered the outer's way: the one the app's own error handling is set up for.
+      if (theirs && setting) return problem(new NestingMismatchError(setting), theirs);
+    }
+    if (!settings.methods.has(method)) return PASS;
     const native = context?.native as Native;
     let key: string | undefined;
     try {
@@ -141,8 +175,6 @@ export function createHttpIdempotency<Native = unknown>(
       throw error;
     }
     if (key === undefined) return settings.required ? problem(new MissingKeyError()) : PASS;
-    // An outer instance holds the key for this very request: it steps aside for this one.
-    if (outer) await outer.stepAside();
     const scope = settings.scope ? await settings.scope(request, native) : undefined;
     let fingerprint: string;
     try {
@@ -156,15 +188,22 @@ export function createHttpIdempotency<Native = unknown>(
     if (scope === undefined && settings.credentialHeaders.length > 0) {
       fingerprint = bindCredentials(fingerprint, key, request.headers, settings.credentialHeaders);
     }
-    const held = claim(context?.carrier, self, context?.onStepAside);
+    // A run is also told to the instance this one took the request from: its own 409s for the
+    // route (a duplicate that arrives during a hand-over) then suggest the route's run time.
+    const recordRun = (operation: string, ms: number) => {
+      runTimes.record(operation, ms);
+      outer?.recordRun?.(operation, ms);
+    };
+    const held = claim(context?.carrier, self, answers, recordRun, context?.onStepAside);
 
-    const operation = `${request.method.toUpperCase()} ${request.path}`;
+    const operation = `${method} ${request.path}`;
     let captured: Captured | undefined;
     try {
       const outcome = await engine.run(
         {
           key,
-          scope,
+          // Nested under an outer instance: a key space the outer never looks into.
+          scope: outer ? (nestedScope(scope) as string | undefined) : scope,
           fingerprint,
           codec,
           shouldStore: () =>
@@ -176,9 +215,12 @@ export function createHttpIdempotency<Native = unknown>(
           let response: CapturedResponse;
           try {
             response = await held.wrap(() => downstream(attempt));
-          } finally {
-            runTimes.record(operation, performance.now() - started);
+          } catch (error) {
+            // Stepping aside is no run: the inner instance records the attempt it makes.
+            if (error !== STEPPED_ASIDE) recordRun(operation, performance.now() - started);
+            throw error;
           }
+          recordRun(operation, performance.now() - started);
           captured = {
             status: response.status,
             headers: normalizeHeaders(response.headers),

@@ -11,6 +11,7 @@ const TITLES: Record<string, string> = {
   'store-unavailable': 'Idempotency store unavailable',
   'request-too-deep': 'Request nested too deeply',
   'content-coding-not-acceptable': 'Stored response not acceptable',
+  'nesting-mismatch': 'Route-level idempotency settings conflict with the app-level ones',
 };
 
 /**

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import type { HttpScenarioTarget } from '../run.js';
 import { authOrder } from './auth-order.js';
 import { nesting } from './nesting.js';
+import { nestingAnswers } from './nesting-answers.js';
 import { principals } from './principals.js';
 import { problemsRouting } from './problems-routing.js';
 
@@ -24,6 +25,7 @@ export function runSeamScenarios(target: HttpScenarioTarget): void {
     principals(target);
     authOrder(target);
     nesting(target);
+    nestingAnswers(target);
     problemsRouting(target);
   });
 }

@@ -1,4 +1,4 @@
-import type { HttpIdempotencyOptions } from '@oncely/core';
+import type { HttpIdempotencyOptions, Store } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 import { afterAll } from 'vitest';
 import { ScenarioApp } from '../app.js';
@@ -23,7 +23,7 @@ export function seamStarter(target: HttpScenarioTarget): StartSeam {
   });
   return async (seams, options = {}) => {
     const app = new ScenarioApp();
-    const store = await (target.createStore ?? (() => new MemoryStore()))();
+    const store = options.store ?? (await storeOf(target));
     const server = await target.startServer({
       app,
       idempotency: { lease: '10s', ...options, store },
@@ -32,6 +32,11 @@ export function seamStarter(target: HttpScenarioTarget): StartSeam {
     open.push(server);
     return { app, url: (path) => `${server.url}${path}` };
   };
+}
+
+/** A fresh store of the kind the target runs its scenarios on. */
+export async function storeOf(target: HttpScenarioTarget): Promise<Store> {
+  return (target.createStore ?? (() => new MemoryStore()))();
 }
 
 export const problemType = (code: string, base = 'https://oncely.dev/problems/') =>
