@@ -71,6 +71,11 @@ function onRawClose(this: Slots): void {
   }
 }
 
+/** The matched route's pattern; read only when an event is built (routeOptions is a fresh object each time). */
+function routePattern(request: FastifyRequest): string | undefined {
+  return request.routeOptions?.url ?? (request as { routerPath?: string }).routerPath;
+}
+
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
   const routes = options.routes ?? 'all';
   const self = {};
@@ -110,6 +115,9 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
     };
     const decision = http.handle(toHttpRequest(request, settings.header), downstream, {
       native: request,
+      route: routePattern,
+      requestId: request.id,
+      defaultLogger: request.log,
     });
     decision.then(
       (outcome) => {
