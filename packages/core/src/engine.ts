@@ -205,7 +205,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         step,
       );
     } catch (error) {
-      const failed = outcomeOf(error, step.ran);
+      const failed = outcomeOf(error);
       // Without a listener or debug logging, only the outcomes that are warnings are built.
       if (observed.verbose || failed === 'store-unavailable' || failed === 'fenced') {
         observed.emit('settled', {
@@ -213,8 +213,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           fence: step.fence,
           handlerRan: step.ran,
           stored: false,
-          store: storeName,
-          error,
+          // Only the store's error: a mismatch's error holds the stored fingerprint, a fenced
+          // one the handler's result, and a handler's own error is the framework's to report.
+          ...(failed === 'store-unavailable' ? { error } : {}),
         });
       }
       throw error;
@@ -225,7 +226,6 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         fence: outcome.fence,
         handlerRan: step.ran,
         stored: outcome.status === 'replayed' || outcome.stored,
-        store: storeName,
       });
     }
     return outcome;
@@ -482,7 +482,7 @@ interface Step {
   fence: number | undefined;
 }
 
-function outcomeOf(error: unknown, ran: boolean): OperationOutcome {
+function outcomeOf(error: unknown): OperationOutcome {
   if (isOncelyError(error, 'conflict')) return 'conflict';
   if (isOncelyError(error, 'fingerprint-mismatch')) return 'mismatch';
   if (isOncelyError(error, 'store-unavailable')) return 'store-unavailable';

@@ -53,7 +53,10 @@ export type OperationOutcome =
   | 'store-unavailable'
   /** The handler ran, but another attempt had taken the key over: its result was not stored. */
   | 'fenced'
-  /** The handler threw (or its result could not be encoded); the key was released. */
+  /**
+   * The handler threw, or its result could not be encoded or was too large to store; the key
+   * was released. (Over HTTP the response still went out.)
+   */
   | 'failed';
 
 /** Fields every event has. */
@@ -64,6 +67,8 @@ export interface EventBase {
   context: OperationContext | undefined;
   /** Where the time went up to this event. */
   timings: OperationTimings;
+  /** The store's name (its class name unless it declares a string `name`). */
+  store: string;
 }
 
 export type OncelyEvent = EventBase &
@@ -107,9 +112,7 @@ export type OncelyEvent = EventBase &
         handlerRan: boolean;
         /** Its result is stored for replay. */
         stored: boolean;
-        /** The store's name (its class name unless it declares `name`). */
-        store: string;
-        /** What ended it, for `store-unavailable`, `fenced` and `failed`. */
+        /** The store's error, for `store-unavailable` (the driver's own error, as `store_error` has it). */
         error?: unknown;
       }
   );

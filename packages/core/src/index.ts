@@ -37,11 +37,11 @@ export type {
   OperationTimings,
   StoreOperation,
 } from './events.js';
-export type { Logger, LogLevel } from './logger.js';
-export type { ContextSource } from './observation.js';
 export { canonicalJson, fingerprint, MAX_FINGERPRINT_DEPTH } from './fingerprint.js';
 export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
+export type { Logger, LogLevel } from './logger.js';
+export type { ContextSource } from './observation.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {
   AcquireInput,

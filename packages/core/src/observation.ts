@@ -61,6 +61,7 @@ export class Observation {
       ...fields,
       context,
       timings: this.timings(),
+      store: this.storeName,
     } as unknown as OncelyEvent;
     try {
       this.listener?.(event);

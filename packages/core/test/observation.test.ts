@@ -139,7 +139,7 @@ describe('logger', () => {
       keyHash: expect.any(String),
       fence: 1,
     });
-    expect((warning?.object.err as Error).message).toMatch(/store down/);
+    expect(String((warning?.object.err as Error | undefined)?.message)).toMatch(/store down/);
   });
 
   it('run({ logger: false }) turns the engine logger off for one call; a bad logger is refused', async () => {

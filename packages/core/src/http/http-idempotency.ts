@@ -9,12 +9,12 @@ import {
   type OncelyErrorCode,
   RequestTooDeepError,
 } from '../errors.js';
-import { replayForClient } from './content-coding.js';
-import { bindCredentials, differInCredentialsOnly } from './credentials.js';
-import { headerValue, normalizeHeaders } from './headers.js';
 import type { OperationContext } from '../events.js';
 import { hashKey } from '../keys.js';
 import type { Logger } from '../logger.js';
+import { replayForClient } from './content-coding.js';
+import { bindCredentials, differInCredentialsOnly } from './credentials.js';
+import { headerValue, normalizeHeaders } from './headers.js';
 import { parseKeyHeader } from './key-header.js';
 import { claim, claimOf, STEPPED_ASIDE } from './nesting.js';
 import { nodeContentDecoders } from './node-content-decoders.js';
