@@ -76,6 +76,16 @@ function routePattern(request: FastifyRequest): string | undefined {
   return request.routeOptions?.url ?? (request as { routerPath?: string }).routerPath;
 }
 
+/**
+ * Whether Fastify logs at all: without `logger` in its options, `request.log` is a stand-in
+ * whose methods do nothing and which has no `level`; giving it to oncely would build every
+ * event for nothing. A route's `logLevel` is on its request's child logger.
+ */
+function isLogging(log: FastifyRequest['log']): boolean {
+  const level = (log as { level?: unknown }).level;
+  return typeof level === 'string' && level !== 'silent';
+}
+
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
   const routes = options.routes ?? 'all';
   const self = {};
@@ -117,7 +127,7 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
       native: request,
       route: routePattern,
       requestId: request.id,
-      defaultLogger: request.log,
+      defaultLogger: isLogging(request.log) ? request.log : undefined,
     });
     decision.then(
       (outcome) => {
