@@ -5,6 +5,12 @@ import { ATTR, errorType, metricAttributes, spanAttributes } from './attributes.
 /** Outcomes that are the server's failure (a span error); conflict and mismatch are the client's. */
 const ERRORS = new Set(['store-unavailable', 'fenced', 'failed']);
 
+/** `oncely POST /orders/:id`, like the HTTP span's name; just `oncely` without a route. */
+function spanName(method: string | undefined, route: string | undefined): string {
+  if (route === undefined) return 'oncely';
+  return method === undefined ? `oncely ${route}` : `oncely ${method} ${route}`;
+}
+
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -15,10 +21,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 export function createTraces(tracer: Tracer): (event: OncelyEvent) => void {
   return (event) => {
     if (event.type === 'settled') {
-      const route = event.context?.route;
-      const method = event.context?.method;
       const span = tracer.startSpan(
-        route === undefined ? 'oncely' : `oncely ${method ?? ''} ${route}`.replace('  ', ' '),
+        spanName(event.context?.method, event.context?.route),
         {
           kind: SpanKind.INTERNAL,
           startTime: event.timings.startedAt,
