@@ -193,9 +193,11 @@ function telemetryTable(results: BenchResults): string {
   return table(
     [
       'variant',
-      'engine CPU µs/op (first)',
+      'CPU µs/op, interleaved (first)',
       'added µs/op',
-      'engine CPU µs/op (replay)',
+      'CPU µs/op, interleaved (replay)',
+      'added µs/op',
+      'engine CPU µs/op (first, own process)',
       'Fastify req/s (unique)',
       '× oncely',
       'Fastify req/s (replays)',
@@ -203,9 +205,11 @@ function telemetryTable(results: BenchResults): string {
     ],
     rows.map((row) => [
       row.label,
+      n(row.interleavedFirstCpuMicros, 1),
+      plain ? n(row.interleavedFirstCpuMicros - plain.interleavedFirstCpuMicros, 1) : '—',
+      n(row.interleavedReplayCpuMicros, 1),
+      plain ? n(row.interleavedReplayCpuMicros - plain.interleavedReplayCpuMicros, 1) : '—',
       n(row.engineFirstCpuMicros, 1),
-      plain ? n(row.engineFirstCpuMicros - plain.engineFirstCpuMicros, 1) : '—',
-      n(row.engineReplayCpuMicros, 1),
       n(row.httpUniqueRequestsPerSecond),
       x(ratio(row.httpUniqueRequestsPerSecond, plain?.httpUniqueRequestsPerSecond)),
       n(row.httpReplayRequestsPerSecond),
@@ -272,7 +276,7 @@ ${scaleTable(results)}
 
 ${
   results.telemetry?.length
-    ? `oncely on the memory store alone, with \`oncelyTelemetry()\` and no SDK registered (the API's no-op tracer and meter), and with the real SDK (\`BasicTracerProvider\` + \`BatchSpanProcessor\` to an exporter that discards, \`MeterProvider\` + \`PeriodicExportingMetricReader\`, the async-hooks context manager): engine-level CPU per operation and Fastify throughput, same runs.
+    ? `oncely on the memory store alone, with \`oncelyTelemetry()\` and no SDK registered (the API's no-op tracer and meter), and with the real SDK (\`BasicTracerProvider\` + \`BatchSpanProcessor\` to an exporter that discards, \`MeterProvider\` + \`PeriodicExportingMetricReader\`, the async-hooks context manager). "Interleaved": the three in one process, alternating batches, so a busy machine slows all three alike: read the added µs per operation there. Then each in its own process like the engine scenario, and through Fastify (req/s, × oncely alone); those drift on a shared machine.
 
 ${telemetryTable(results)}`
     : 'Not measured in this run (`--only telemetry`).'

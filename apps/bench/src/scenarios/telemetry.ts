@@ -5,6 +5,7 @@ import { ServerProcess } from '../http/server-process.js';
 import type { LibraryId } from '../libraries/types.js';
 import { median } from '../stats.js';
 import type { EngineJob, EngineReport } from '../workers/engine.js';
+import type { TelemetryJob, TelemetryReport } from '../workers/telemetry.js';
 
 export const TELEMETRY_VARIANTS = [
   { library: 'oncely', label: 'oncely, no telemetry' },
@@ -15,6 +16,12 @@ export const TELEMETRY_VARIANTS = [
 export interface TelemetryRow {
   library: (typeof TELEMETRY_VARIANTS)[number]['library'];
   label: string;
+  /**
+   * CPU µs per operation with the three interleaved in one process (engine, memory store):
+   * the figure to read on a busy machine, where separate processes drift apart.
+   */
+  interleavedFirstCpuMicros: number;
+  interleavedReplayCpuMicros: number;
   /** Engine on the memory store: CPU µs per operation. */
   engineFirstCpuMicros: number;
   engineReplayCpuMicros: number;
@@ -39,7 +46,12 @@ export async function telemetryScenario(context: BenchContext): Promise<Telemetr
   const replay = new Map<string, number[]>();
   const push = (map: Map<string, number[]>, key: string, value: number) =>
     map.set(key, [...(map.get(key) ?? []), value]);
+  const interleaved: TelemetryReport[] = [];
   for (let run = 1; run <= runs; run++) {
+    const job: TelemetryJob = context.options.quick
+      ? { rounds: 4, batch: 200 }
+      : { rounds: 20, batch: 1000 };
+    interleaved.push(await runWorker<TelemetryReport>('telemetry', job));
     for (const { library } of TELEMETRY_VARIANTS) {
       const target = storeTarget(context, 'memory', 'telemetry', run, library);
       const job: EngineJob = { library, target, seconds: engineSeconds, concurrency: CONCURRENCY };
@@ -84,6 +96,8 @@ export async function telemetryScenario(context: BenchContext): Promise<Telemetr
     return {
       library,
       label,
+      interleavedFirstCpuMicros: median(interleaved.map((r) => r[library].firstCpuMicros)),
+      interleavedReplayCpuMicros: median(interleaved.map((r) => r[library].replayCpuMicros)),
       engineFirstCpuMicros: median(reports.map((r) => r.first.cpuMicrosPerOp)),
       engineReplayCpuMicros: median(reports.map((r) => r.replay.cpuMicrosPerOp)),
       engineFirstOpsPerSecond: median(reports.map((r) => r.first.opsPerSecond)),
