@@ -25,6 +25,7 @@ const NEWEST = {
   '@nestjs/platform-fastify': '^12.0.0',
   'reflect-metadata': '^0.2.0',
   rxjs: '^7.0.0',
+  '@opentelemetry/api': '^1.9.0',
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'oncely-smoke-'));

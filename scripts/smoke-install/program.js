@@ -208,4 +208,30 @@ const listen = (server) =>
   }
 }
 
+{
+  // The API only (the SDK is the user's): a tracer provider that records span names shows the
+  // listener reached the installed @opentelemetry/api; metrics go to its no-op meter.
+  const { oncelyTelemetry } = await load('@oncely/opentelemetry');
+  const spans = [];
+  const span = { end() {}, setStatus() {}, recordException() {}, setAttribute: () => span };
+  const tracerProvider = {
+    getTracer: () => ({
+      startSpan: (name, options) => {
+        spans.push(`${name} ${options.attributes['oncely.outcome']}`);
+        return span;
+      },
+    }),
+  };
+  const idempotency = createIdempotency({
+    store: new MemoryStore(),
+    onEvent: oncelyTelemetry({ tracerProvider }),
+  });
+  await idempotency.run({ key: `otel-${FORMAT}` }, () => 'ran');
+  await idempotency.run({ key: `otel-${FORMAT}` }, () => 'ran twice');
+  if (spans.join() !== 'oncely executed,oncely replayed') {
+    throw new Error(`@oncely/opentelemetry: expected two spans, got ${spans.join()}`);
+  }
+  report.push('@oncely/opentelemetry: a span per operation (executed, replayed)');
+}
+
 console.log(`${FORMAT}:\n  ${report.join('\n  ')}`);

@@ -14,6 +14,7 @@ import { httpScenario } from './scenarios/http.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { postgresScenario } from './scenarios/postgres.js';
 import { scaleScenario } from './scenarios/scale.js';
+import { telemetryScenario } from './scenarios/telemetry.js';
 import { judgeTargets } from './targets.js';
 import { installedVersion } from './versions.js';
 
@@ -53,6 +54,7 @@ export async function runBench(argv: string[], log: (line: string) => void = con
     memory: [],
     postgres: [],
     scale: [],
+    telemetry: [],
     targets: [],
     notes: [],
   };
@@ -67,6 +69,7 @@ export async function runBench(argv: string[], log: (line: string) => void = con
       if (postgres.note) results.notes.push(postgres.note);
     }
     if (options.only.has('scale')) results.scale = await scaleScenario(context);
+    if (options.only.has('telemetry')) results.telemetry = await telemetryScenario(context);
   } finally {
     await deleteByPrefix(admin, prefix);
     admin.disconnect();

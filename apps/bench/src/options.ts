@@ -21,10 +21,10 @@ export interface BenchOptions {
   outDir: string;
 }
 
-export const SCENARIOS = ['engine', 'http', 'accounting', 'memory', 'scale'] as const;
+export const SCENARIOS = ['engine', 'http', 'accounting', 'memory', 'scale', 'telemetry'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-const USAGE = `usage: pnpm bench [--quick] [--runs N] [--only engine,http,accounting,memory,scale]
+const USAGE = `usage: pnpm bench [--quick] [--runs N] [--only engine,http,accounting,memory,scale,telemetry]
                   [--http-seconds S] [--engine-seconds S] [--connections N]
                   [--redis-url redis://host:port] [--out DIR]`;
 

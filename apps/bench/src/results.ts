@@ -6,6 +6,7 @@ import type { HttpRow } from './scenarios/http.js';
 import type { MemoryRow } from './scenarios/memory.js';
 import type { PostgresRow } from './scenarios/postgres.js';
 import type { ScaleRow } from './scenarios/scale.js';
+import type { TelemetryRow } from './scenarios/telemetry.js';
 
 export interface TargetResult {
   target: string;
@@ -34,6 +35,8 @@ export interface BenchResults {
   memory: MemoryRow[];
   postgres: PostgresRow[];
   scale: ScaleRow[];
+  /** What @oncely/opentelemetry costs (no-op and real SDK); absent in older results. */
+  telemetry?: TelemetryRow[];
   targets: TargetResult[];
   notes: string[];
 }

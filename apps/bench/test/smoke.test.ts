@@ -22,7 +22,17 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
     out = await mkdtemp(join(tmpdir(), 'oncely-bench-'));
     const lines: string[] = [];
     const run = await runBench(
-      ['--quick', '--only', 'engine,accounting', '--engine-seconds', '0.1', '--out', out],
+      [
+        '--quick',
+        '--only',
+        'engine,accounting,telemetry',
+        '--engine-seconds',
+        '0.1',
+        '--http-seconds',
+        '0.3',
+        '--out',
+        out,
+      ],
       (line) => lines.push(line),
     );
     results = run.results;
@@ -61,6 +71,22 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
         expect(phase.cpuMicrosPerOp).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('measures @oncely/opentelemetry against oncely alone: no-op and real SDK', async () => {
+    expect(written.telemetry?.map((row) => row.library)).toEqual([
+      'oncely',
+      'oncely-otel-noop',
+      'oncely-otel-sdk',
+    ]);
+    for (const row of written.telemetry ?? []) {
+      expect(row.engineFirstCpuMicros).toBeGreaterThan(0);
+      expect(row.httpUniqueRequestsPerSecond).toBeGreaterThan(0);
+      expect(row.httpReplayRequestsPerSecond).toBeGreaterThan(0);
+    }
+    const readme = await readFile(join(out, 'README.md'), 'utf8');
+    expect(readme).toContain('## 6. What @oncely/opentelemetry costs');
+    expect(readme).toContain('+ @oncely/opentelemetry, real SDK');
   });
 
   it('counts round trips that agree with the server’s own command statistics', () => {

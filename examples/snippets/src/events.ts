@@ -1,17 +1,23 @@
-import { createIdempotency, type OncelyEvent } from '@oncely/core';
+import { createIdempotency } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 
-const counts = new Map<OncelyEvent['type'], number>();
+const outcomes: string[] = [];
 
 const idempotency = createIdempotency({
   store: new MemoryStore(),
-  // Keys are hashed in every event (keyHash); raw keys and fingerprints never appear.
-  onEvent: (event) => counts.set(event.type, (counts.get(event.type) ?? 0) + 1),
+  // Keys are hashed in every event (keyHash); raw keys, scopes and fingerprints never appear.
+  onEvent: (event) => {
+    if (event.type === 'settled') {
+      outcomes.push(`${event.outcome} fence=${event.fence} job=${event.context?.job}`);
+    }
+  },
 });
 
-await idempotency.run({ key: 'k-1', request: { a: 1 } }, () => 'done');
-await idempotency.run({ key: 'k-1', request: { a: 1 } }, () => 'done');
-await idempotency.run({ key: 'k-1', request: { a: 2 } }, () => 'done').catch(() => {});
+// `context` is yours: it is attached to every event and log line of the operation.
+const context = { job: 'invoice-run' };
+await idempotency.run({ key: 'k-1', request: { a: 1 }, context }, () => 'done');
+await idempotency.run({ key: 'k-1', request: { a: 1 }, context }, () => 'done');
+await idempotency.run({ key: 'k-1', request: { a: 2 }, context }, () => 'done').catch(() => {});
 
-console.log(Object.fromEntries(counts));
-// -> { acquired: 1, completed: 1, replayed: 1, mismatch: 1 }
+console.log(outcomes);
+// -> [ 'executed fence=1 job=invoice-run', 'replayed fence=1 job=invoice-run', 'mismatch fence=1 job=invoice-run' ]

@@ -19,9 +19,9 @@ describe('the code the core README shows', () => {
     expect(out).toContain("[ 'ack', 'ack', 'ack' ] [ 'order-9@1' ]");
   });
 
-  it('events: counts each lifecycle event', async () => {
-    expect((await run('events.ts')).trim()).toBe(
-      '{ acquired: 1, completed: 1, replayed: 1, mismatch: 1 }',
+  it('events: one settled event per operation, with its outcome, fence and context', async () => {
+    expect((await run('events.ts')).trim().replace(/\s+/g, ' ')).toBe(
+      "[ 'executed fence=1 job=invoice-run', 'replayed fence=1 job=invoice-run', 'mismatch fence=1 job=invoice-run' ]",
     );
   });
 

@@ -12,17 +12,20 @@ import {
   ResultTooLargeError,
   StoreUnavailableError,
 } from './errors.js';
-import type { OncelyEvent, StoreOperation } from './events.js';
+import type { OperationOutcome, StoreOperation } from './events.js';
 import { fingerprint as fingerprintOf } from './fingerprint.js';
-import { hashKey, namespacedKey, validateKey, validateScope } from './keys.js';
+import { namespacedKey, validateKey, validateScope } from './keys.js';
 import { completeWithinLease } from './late-completion.js';
 import { LeaseKeeper } from './lease.js';
+import type { Logger } from './logger.js';
+import { type ContextSource, Observation } from './observation.js';
 import {
   type IdempotencyOptions,
   type ResolvedOptions,
   resolveOptions,
   resolveWait,
   validateCodec,
+  validateLogger,
 } from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, CompleteInput, StoreRecord } from './store.js';
@@ -62,6 +65,13 @@ export interface RunOptions<T> {
    * responses). Records written with one codec are read back with the same one.
    */
   codec?: ResultCodec | undefined;
+  /**
+   * What to attach to this operation's events and log lines (see `OperationContext`): an
+   * object, or a function called when an event is built. Never put keys or secrets in it.
+   */
+  context?: ContextSource;
+  /** The logger for this call instead of the engine's `logger`; `false` for none. */
+  logger?: Logger | false | undefined;
 }
 
 export interface RunContext {
@@ -92,19 +102,12 @@ export interface Idempotency {
 const COMPLETE_RETRY_MS = 50;
 const EMPTY_FINGERPRINT = 'none';
 
+type ReleaseReason = 'error' | 'policy' | 'encoding' | 'too-large';
+
 export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const settings = resolveOptions(options);
   const { store, onEvent } = settings;
-
-  const emit = (event: OncelyEvent): void => {
-    if (!onEvent) return;
-    try {
-      onEvent(event);
-    } catch {
-      // A broken metrics hook must never change what a request does.
-    }
-  };
-
+  const storeName = nameOf(store);
   const deadlines = new Deadlines(settings.storeTimeoutMs);
 
   /**
@@ -112,10 +115,14 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
    * are recognised by brand: a store loaded through another copy of core (its CJS build, or
    * another version) throws that copy's classes.
    */
-  function storeFailure(operation: StoreOperation, keyHash: () => string, error: unknown): Error {
+  function storeFailure(
+    operation: StoreOperation,
+    observed: Observation | undefined,
+    error: unknown,
+  ): Error {
     const unavailable = isOncelyError(error, 'store-unavailable');
     if (isOncelyError(error) && !unavailable) return error;
-    if (onEvent) emit({ type: 'store_error', keyHash: keyHash(), operation, error });
+    observed?.emit('store_error', { operation, error });
     if (unavailable) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new StoreUnavailableError(`The idempotency store failed to ${operation}: ${reason}`, {
@@ -126,11 +133,33 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   /** Every store call is bounded in time and fails closed as StoreUnavailableError. */
   function callStore<R>(
     operation: StoreOperation,
-    keyHash: () => string,
+    observed: Observation | undefined,
     call: () => Promise<R>,
     timeoutMs?: number,
   ): Promise<R> {
-    return deadlines.bound(call, (error) => storeFailure(operation, keyHash, error), timeoutMs);
+    const failure = (error: unknown) => storeFailure(operation, observed, error);
+    if (!observed?.verbose) return deadlines.bound(call, failure, timeoutMs);
+    const asked = performance.now();
+    const timed = (ok: boolean) =>
+      observed.emit('store_call', { operation, durationMs: performance.now() - asked, ok });
+    return deadlines.bound(call, failure, timeoutMs).then(
+      (value) => {
+        timed(true);
+        return value;
+      },
+      (error: unknown) => {
+        timed(false);
+        throw error;
+      },
+    );
+  }
+
+  /** Someone listens to this call: a listener, or a logger (the call's own or the engine's). */
+  function observe<T>(runOptions: RunOptions<T>, storeKey: string): Observation | undefined {
+    const logger =
+      runOptions.logger === undefined ? settings.logger : runOptions.logger || undefined;
+    if (!onEvent && !logger) return undefined;
+    return new Observation(storeKey, onEvent, logger, runOptions.context, storeName);
   }
 
   async function run<T>(
@@ -156,47 +185,109 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     if (runOptions.complete !== undefined && typeof runOptions.complete !== 'function') {
       throw new InvalidArgumentError('complete', 'expected a function');
     }
+    if (runOptions.logger !== undefined && runOptions.logger !== false) {
+      validateLogger(runOptions.logger, 'logger');
+    }
     const codec = runOptions.codec === undefined ? settings.codec : validateCodec(runOptions.codec);
-    let cachedHash: string | undefined;
-    const keyHash = (): string => {
-      cachedHash ??= hashKey(storeKey);
-      return cachedHash;
-    };
+    const observed = observe(runOptions, storeKey);
+    if (!observed) return acquireAndRun(storeKey, print, waitMs, handler, runOptions, codec);
+    const step: Step = { ran: false, fence: undefined };
+    let outcome: RunOutcome<T>;
+    try {
+      outcome = await acquireAndRun(
+        storeKey,
+        print,
+        waitMs,
+        handler,
+        runOptions,
+        codec,
+        observed,
+        step,
+      );
+    } catch (error) {
+      const failed = outcomeOf(error);
+      // Without a listener or debug logging, only the outcomes that are warnings are built.
+      if (observed.verbose || failed === 'store-unavailable' || failed === 'fenced') {
+        observed.emit('settled', {
+          outcome: failed,
+          fence: step.fence,
+          handlerRan: step.ran,
+          stored: false,
+          // Only the store's error: a mismatch's error holds the stored fingerprint, a fenced
+          // one the handler's result, and a handler's own error is the framework's to report.
+          ...(failed === 'store-unavailable' ? { error } : {}),
+        });
+      }
+      throw error;
+    }
+    if (observed.verbose) {
+      observed.emit('settled', {
+        outcome: outcome.status,
+        fence: outcome.fence,
+        handlerRan: step.ran,
+        stored: outcome.status === 'replayed' || outcome.stored,
+      });
+    }
+    return outcome;
+  }
 
+  async function acquireAndRun<T>(
+    storeKey: string,
+    print: string,
+    waitMs: number,
+    handler: (context: RunContext) => T | Promise<T>,
+    runOptions: RunOptions<T>,
+    codec: ResultCodec,
+    observed?: Observation,
+    step?: Step,
+  ): Promise<RunOutcome<T>> {
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     let pause = 10;
     for (;;) {
-      const attempt: AcquireResult = await callStore('acquire', keyHash, () =>
-        store.acquire({
-          key: storeKey,
-          fingerprint: print,
-          token,
-          leaseMs: settings.leaseMs,
-          ttlMs: settings.ttlMs,
-        }),
-      );
+      const asked = observed ? performance.now() : 0;
+      let attempt: AcquireResult;
+      try {
+        attempt = await callStore('acquire', observed, () =>
+          store.acquire({
+            key: storeKey,
+            fingerprint: print,
+            token,
+            leaseMs: settings.leaseMs,
+            ttlMs: settings.ttlMs,
+          }),
+        );
+      } finally {
+        if (observed) observed.acquireMs += performance.now() - asked;
+      }
       if (attempt.acquired) {
-        if (onEvent) emit({ type: 'acquired', keyHash: keyHash(), fence: attempt.fence });
-        return execute(storeKey, token, attempt.fence, keyHash, handler, runOptions, codec);
+        if (step) {
+          step.ran = true;
+          step.fence = attempt.fence;
+        }
+        if (observed?.verbose) observed.emit('acquired', { fence: attempt.fence });
+        return execute(storeKey, token, attempt.fence, handler, runOptions, codec, observed);
       }
       const record: StoreRecord = attempt.record;
+      if (step) step.fence = record.fence;
       if (record.fingerprint !== print) {
-        if (onEvent) emit({ type: 'mismatch', keyHash: keyHash() });
+        if (observed?.verbose) observed.emit('mismatch', {});
         throw new FingerprintMismatchError(undefined, record.fingerprint);
       }
       if (record.state === 'completed') {
-        if (onEvent) emit({ type: 'replayed', keyHash: keyHash(), fence: record.fence });
+        if (observed?.verbose) observed.emit('replayed', { fence: record.fence });
         return { status: 'replayed', value: codec.decode(record.result) as T, fence: record.fence };
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         const retryAfterMs = Math.max(record.leaseRemainingMs, 1);
-        if (onEvent) emit({ type: 'conflict', keyHash: keyHash(), retryAfterMs });
+        if (observed?.verbose) observed.emit('conflict', { retryAfterMs });
         throw new ConflictError(retryAfterMs);
       }
       // Wait for the winner: poll with a growing, jittered pause, never past the deadline.
+      const slept = observed ? performance.now() : 0;
       await sleep(Math.min(remaining, pause + Math.random() * pause));
+      if (observed) observed.waitMs += performance.now() - slept;
       pause = Math.min(pause * 2, 250);
     }
   }
@@ -205,35 +296,39 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     key: string,
     token: string,
     fence: number,
-    keyHash: () => string,
     handler: (context: RunContext) => T | Promise<T>,
     runOptions: RunOptions<T>,
     codec: ResultCodec,
+    observed: Observation | undefined,
   ): Promise<RunOutcome<T>> {
     const { shouldStore, complete } = runOptions;
     const started = performance.now();
     const lease = new LeaseKeeper({
-      extend: (input) => callStore('extend', keyHash, () => store.extend(input)),
+      extend: (input) => callStore('extend', observed, () => store.extend(input)),
       key,
       token,
       fence,
       leaseMs: settings.leaseMs,
       heartbeatMs: settings.heartbeatMs,
       maxRunMs: settings.maxRunMs,
-      emit,
-      keyHash,
+      observed,
     });
 
-    const release = async (
-      reason: 'error' | 'policy' | 'encoding' | 'too-large',
-    ): Promise<void> => {
+    /** From the end of the handler to now: storing the result or releasing the key. */
+    let handlerEnded = 0;
+    const finishing = (): void => {
+      if (observed) observed.completeMs = performance.now() - handlerEnded;
+    };
+    const release = async (reason: ReleaseReason): Promise<void> => {
       try {
-        const released = await callStore('release', keyHash, () =>
+        const released = await callStore('release', observed, () =>
           store.release({ key, token, fence }),
         );
-        if (released && onEvent) emit({ type: 'released', keyHash: keyHash(), fence, reason });
+        if (released && observed?.verbose) observed.emit('released', { fence, reason });
       } catch {
         // Reported as store_error; the lease lapses on its own and a retry takes over.
+      } finally {
+        finishing();
       }
     };
 
@@ -249,10 +344,14 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       value = await handler(context);
     } catch (error) {
       lease.stop();
+      handlerEnded = performance.now();
+      if (observed) observed.handlerMs = handlerEnded - started;
       await release('error');
       throw error;
     }
     lease.stop();
+    handlerEnded = performance.now();
+    if (observed) observed.handlerMs = handlerEnded - started;
 
     if (shouldStore && !shouldStore(value)) {
       await release('policy');
@@ -280,6 +379,8 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       } catch (error) {
         if (isOncelyError(error, 'result-too-large')) await release('too-large');
         throw error;
+      } finally {
+        finishing();
       }
     } else {
       // Completing is safe to repeat for the same owner, so a blip is retried rather than
@@ -292,10 +393,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         try {
           completed = await callStore(
             'complete',
-            keyHash,
+            observed,
             () => store.complete(input),
             Math.max(1, budgetEnds - performance.now()),
           );
+          finishing();
           break;
         } catch (error) {
           if (isOncelyError(error, 'result-too-large')) {
@@ -303,10 +405,14 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
             await release('too-large');
             throw error;
           }
-          if (!isOncelyError(error, 'store-unavailable')) throw error;
+          if (!isOncelyError(error, 'store-unavailable')) {
+            finishing();
+            throw error;
+          }
           const pause = fullJitter(ceiling);
           if (performance.now() + pause >= budgetEnds) {
-            finishWithinLease(input, lease.remainingMs(), keyHash, started);
+            finishing();
+            finishWithinLease(input, lease.remainingMs(), observed, started);
             throw error;
           }
           await sleep(pause);
@@ -314,21 +420,23 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       }
     }
     if (!completed) {
-      if (onEvent) emit({ type: 'fenced', keyHash: keyHash(), fence, operation: 'complete' });
+      if (observed?.verbose) {
+        observed.emit('fenced', { fence, operation: 'complete', background: false });
+      }
       throw new OwnershipLostError(
         'The operation ran, but its lease had lapsed and another attempt took over the key, so its result was not stored.',
         fence,
         value,
       );
     }
-    if (onEvent)
-      emit({
-        type: 'completed',
-        keyHash: keyHash(),
+    if (observed?.verbose) {
+      observed.emit('completed', {
         fence,
         bytes: bytes.byteLength,
         durationMs: performance.now() - started,
+        background: false,
       });
+    }
     return { status: 'executed', value, fence, stored: true };
   }
 
@@ -340,23 +448,25 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   function finishWithinLease(
     input: CompleteInput,
     remainingMs: number,
-    keyHash: () => string,
+    observed: Observation | undefined,
     started: number,
   ): void {
     completeWithinLease({
-      attempt: () => callStore('complete', keyHash, () => store.complete(input)),
+      // Its failed tries are not reported one by one: the outcome below is what matters.
+      attempt: () => callStore('complete', undefined, () => store.complete(input)),
       remainingMs,
       onSettled: (outcome) => {
-        if (!onEvent || outcome === 'gave-up') return;
-        if (outcome === 'refused') {
-          emit({ type: 'fenced', keyHash: keyHash(), fence: input.fence, operation: 'complete' });
+        if (!observed) return;
+        const { fence } = input;
+        if (outcome === 'gave-up') observed.emit('abandoned', { fence });
+        else if (outcome === 'refused') {
+          observed.emit('fenced', { fence, operation: 'complete', background: true });
         } else {
-          emit({
-            type: 'completed',
-            keyHash: keyHash(),
-            fence: input.fence,
+          observed.emit('completed', {
+            fence,
             bytes: input.result.byteLength,
             durationMs: performance.now() - started,
+            background: true,
           });
         }
       },
@@ -364,6 +474,27 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   }
 
   return { run, settings };
+}
+
+/** How far `run` got, for the settled event. */
+interface Step {
+  ran: boolean;
+  fence: number | undefined;
+}
+
+function outcomeOf(error: unknown): OperationOutcome {
+  if (isOncelyError(error, 'conflict')) return 'conflict';
+  if (isOncelyError(error, 'fingerprint-mismatch')) return 'mismatch';
+  if (isOncelyError(error, 'store-unavailable')) return 'store-unavailable';
+  if (isOncelyError(error, 'ownership-lost')) return 'fenced';
+  return 'failed';
+}
+
+/** What events call the store: its own `name`, else its class's. */
+function nameOf(store: object): string {
+  const own = (store as { name?: unknown }).name;
+  if (typeof own === 'string' && own.length > 0) return own;
+  return store.constructor?.name || 'store';
 }
 
 function resolveFingerprint<T>(options: RunOptions<T>): string {

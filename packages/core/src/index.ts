@@ -27,7 +27,17 @@ export {
   ResultTooLargeError,
   StoreUnavailableError,
 } from './errors.js';
-export type { EventListener, OncelyEvent, OncelyEventType, StoreOperation } from './events.js';
+export type {
+  EventBase,
+  EventFields,
+  EventListener,
+  OncelyEvent,
+  OncelyEventType,
+  OperationContext,
+  OperationOutcome,
+  OperationTimings,
+  StoreOperation,
+} from './events.js';
 export { canonicalJson, fingerprint, MAX_FINGERPRINT_DEPTH } from './fingerprint.js';
 export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
@@ -38,6 +48,8 @@ export {
   type MessageDecision,
   type MessageRetryReason,
 } from './message.js';
+export type { Logger, LogLevel } from './logger.js';
+export type { ContextSource } from './observation.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {
   AcquireInput,

@@ -1,5 +1,5 @@
 import { OwnershipLostError } from './errors.js';
-import type { OncelyEvent } from './events.js';
+import type { Observation } from './observation.js';
 import type { ExtendInput } from './store.js';
 
 export interface LeaseOptions {
@@ -13,8 +13,8 @@ export interface LeaseOptions {
   heartbeatMs: number | undefined;
   /** Stop renewing and fire the signal once the handler has run this long. */
   maxRunMs: number;
-  emit: (event: OncelyEvent) => void;
-  keyHash: () => string;
+  /** Where a lost lease is reported; `undefined` when nobody listens. */
+  observed: Observation | undefined;
 }
 
 /**
@@ -128,8 +128,8 @@ export class LeaseKeeper {
   private lose(operation: 'extend' | 'lease' | 'max-run-time'): void {
     if (this.stopped || this.lostReason) return;
     this.stop();
-    const { fence } = this.options;
-    this.options.emit({ type: 'fenced', keyHash: this.options.keyHash(), fence, operation });
+    const { fence, observed } = this.options;
+    observed?.emit('fenced', { fence, operation, background: false });
     this.lostReason = new OwnershipLostError(LOST_MESSAGES[operation], fence);
     this.controller?.abort(this.lostReason);
   }

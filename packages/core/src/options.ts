@@ -2,6 +2,7 @@ import { defaultCodec, type ResultCodec } from './codec.js';
 import { type Duration, MAX_TIMER_MS, parseDuration } from './duration.js';
 import { InvalidArgumentError } from './errors.js';
 import type { EventListener } from './events.js';
+import { isLogger, type Logger } from './logger.js';
 import { STORE_METHODS, type Store } from './store.js';
 
 export interface IdempotencyOptions {
@@ -37,6 +38,12 @@ export interface IdempotencyOptions {
   codec?: ResultCodec | undefined;
   /** Called for every lifecycle event; a throwing listener never breaks a request. */
   onEvent?: EventListener | undefined;
+  /**
+   * Where oncely logs (pino-compatible: `logger.warn(object, message)`): a warning whenever a
+   * result that ran may not be replayed, debug lines for normal operations (see README).
+   * Default none; the Fastify binding uses `request.log`. `false` for none.
+   */
+  logger?: Logger | false | undefined;
 }
 
 export interface ResolvedOptions {
@@ -50,6 +57,7 @@ export interface ResolvedOptions {
   storeTimeoutMs: number;
   codec: ResultCodec;
   onEvent: EventListener | undefined;
+  logger: Logger | undefined;
 }
 
 export function validateStore(store: unknown, field = 'store'): Store {
@@ -137,7 +145,12 @@ export function resolveOptions(options: IdempotencyOptions): ResolvedOptions {
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new InvalidArgumentError('onEvent', 'expected a function');
   }
+  const logger =
+    options.logger === undefined || options.logger === false
+      ? undefined
+      : validateLogger(options.logger, 'logger');
   return {
+    logger,
     store,
     ttlMs,
     leaseMs,
@@ -158,4 +171,12 @@ export function validateCodec(codec: unknown): ResultCodec {
     throw new InvalidArgumentError('codec', 'expected { encode(value), decode(bytes) }');
   }
   return candidate as ResultCodec;
+}
+
+/** A logger option: pino's shape (`error`, `warn`, `info`, `debug` methods). */
+export function validateLogger(logger: unknown, field: string): Logger {
+  if (!isLogger(logger)) {
+    throw new InvalidArgumentError(field, 'expected a logger with error, warn, info and debug');
+  }
+  return logger;
 }

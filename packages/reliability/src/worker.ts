@@ -38,7 +38,15 @@ function onEvent(event: OncelyEvent): void {
     fences.set(event.keyHash, event.fence);
     return;
   }
-  if (event.type === 'replayed' || event.type === 'conflict') return; // too many to log
+  // Too many to log; `settled` repeats what the others said, `store_call` is one per store call.
+  if (
+    event.type === 'replayed' ||
+    event.type === 'conflict' ||
+    event.type === 'settled' ||
+    event.type === 'store_call'
+  ) {
+    return;
+  }
   say({
     type: 'event',
     event: event.type,

@@ -4,13 +4,15 @@ import { baselineApps } from './baseline.js';
 import { calibrationApps } from './calibration.js';
 import { expressIdempotencyApps } from './express-idempotency.js';
 import { nodeIdempotencyApps } from './node-idempotency.js';
-import { oncelyApps } from './oncely.js';
+import { oncelyApps, oncelyTelemetryApps } from './oncely.js';
 import { powertoolsApps } from './powertools.js';
 
 export const APPS: Record<LibraryId, AppFactory> = {
   baseline: baselineApps,
   calibration: calibrationApps,
   oncely: oncelyApps,
+  'oncely-otel-noop': oncelyTelemetryApps('noop'),
+  'oncely-otel-sdk': oncelyTelemetryApps('sdk'),
   'express-idempotency': expressIdempotencyApps,
   'node-idempotency': nodeIdempotencyApps,
   powertools: powertoolsApps,

@@ -14,6 +14,10 @@ export async function engineSubject(
       return baselineEngine();
     case 'oncely':
       return oncelyEngine(target);
+    case 'oncely-otel-noop':
+      return oncelyEngine(target, 'noop');
+    case 'oncely-otel-sdk':
+      return oncelyEngine(target, 'sdk');
     case 'node-idempotency':
       return nodeIdempotencyEngine(target);
     case 'powertools':

@@ -3,6 +3,7 @@ import { MemoryStore } from '@oncely/memory';
 import { RedisStore } from '@oncely/redis';
 import { Redis } from 'ioredis';
 import { createOrder } from './order.js';
+import { type TelemetryMode, telemetryListener } from './telemetry.js';
 import type { EngineSubject, StoreTarget } from './types.js';
 
 /**
@@ -32,9 +33,15 @@ export async function oncelyStore(target: StoreTarget) {
 }
 
 /** `createIdempotency` + `run`, as the core README shows: key, the request as fingerprint. */
-export async function oncelyEngine(target: StoreTarget): Promise<EngineSubject> {
+export async function oncelyEngine(
+  target: StoreTarget,
+  telemetry?: TelemetryMode,
+): Promise<EngineSubject> {
   const { store, close } = await oncelyStore(target);
-  const idempotency = createIdempotency({ store });
+  const idempotency = createIdempotency({
+    store,
+    ...(telemetry ? { onEvent: telemetryListener(telemetry) } : {}),
+  });
   return {
     call: async (key, request) => {
       const outcome = await idempotency.run({ key, request }, () => createOrder(request));

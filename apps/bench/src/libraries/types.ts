@@ -23,6 +23,10 @@ export type LibraryId =
   | 'baseline'
   | 'calibration'
   | 'oncely'
+  /** oncely with @oncely/opentelemetry and no SDK registered (the API's no-op). */
+  | 'oncely-otel-noop'
+  /** oncely with @oncely/opentelemetry on the real SDK (spans batched, metrics read). */
+  | 'oncely-otel-sdk'
   | 'node-idempotency'
   | 'powertools'
   | 'express-idempotency';

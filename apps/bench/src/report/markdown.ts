@@ -186,6 +186,38 @@ function scaleTable(results: BenchResults): string {
   return table(['store', 'library', 'operation', ...steps.map((s) => `${n(s)} records`)], rows);
 }
 
+/** The cost of @oncely/opentelemetry next to oncely alone, measured in the same runs. */
+function telemetryTable(results: BenchResults): string {
+  const rows = results.telemetry ?? [];
+  const plain = rows.find((row) => row.library === 'oncely');
+  return table(
+    [
+      'variant',
+      'CPU µs/op, interleaved (first)',
+      'added µs/op',
+      'CPU µs/op, interleaved (replay)',
+      'added µs/op',
+      'engine CPU µs/op (first, own process)',
+      'Fastify req/s (unique)',
+      '× oncely',
+      'Fastify req/s (replays)',
+      '× oncely',
+    ],
+    rows.map((row) => [
+      row.label,
+      n(row.interleavedFirstCpuMicros, 1),
+      plain ? n(row.interleavedFirstCpuMicros - plain.interleavedFirstCpuMicros, 1) : '—',
+      n(row.interleavedReplayCpuMicros, 1),
+      plain ? n(row.interleavedReplayCpuMicros - plain.interleavedReplayCpuMicros, 1) : '—',
+      n(row.engineFirstCpuMicros, 1),
+      n(row.httpUniqueRequestsPerSecond),
+      x(ratio(row.httpUniqueRequestsPerSecond, plain?.httpUniqueRequestsPerSecond)),
+      n(row.httpReplayRequestsPerSecond),
+      x(ratio(row.httpReplayRequestsPerSecond, plain?.httpReplayRequestsPerSecond)),
+    ]),
+  );
+}
+
 export function markdownReport(results: BenchResults): string {
   const m = results.machine;
   const versions = results.libraries
@@ -239,6 +271,16 @@ Postgres: only oncely has a Postgres store among these libraries (measured in a 
 Records at the start of each step (memory: filled through the library itself; Redis: copies of real records each library wrote, loaded with pipelined RESTORE). 2000-operation samples, 16 in flight; in brackets the ratio to the first step.
 
 ${scaleTable(results)}
+
+## 6. What @oncely/opentelemetry costs
+
+${
+  results.telemetry?.length
+    ? `oncely on the memory store alone, with \`oncelyTelemetry()\` and no SDK registered (the API's no-op tracer and meter), and with the real SDK (\`BasicTracerProvider\` + \`BatchSpanProcessor\` to an exporter that discards, \`MeterProvider\` + \`PeriodicExportingMetricReader\`, the async-hooks context manager). "Interleaved": the three in one process, alternating batches, so a busy machine slows all three alike: read the added µs per operation there. Then each in its own process like the engine scenario, and through Fastify (req/s, × oncely alone); those drift on a shared machine.
+
+${telemetryTable(results)}`
+    : 'Not measured in this run (`--only telemetry`).'
+}
 
 ## How each library was set up
 

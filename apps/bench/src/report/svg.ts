@@ -7,6 +7,8 @@ const COLORS: Record<LibraryId, string> = {
   baseline: '#9e9e9e',
   calibration: '#bdbdbd',
   oncely: '#1565c0',
+  'oncely-otel-noop': '#42a5f5',
+  'oncely-otel-sdk': '#0d47a1',
   'node-idempotency': '#ef6c00',
   'express-idempotency': '#2e7d32',
   powertools: '#8e24aa',

@@ -44,7 +44,12 @@ export function idempotency<Req = Request>(
           hold = new ResponseHold(res, http.settings.maxBodyBytes, () => isUnmatched(req, res));
           return hold.capture(() => next());
         },
-        { native: req as unknown as Req, carrier: req, onStepAside: () => hold?.restore() },
+        {
+          native: req as unknown as Req,
+          carrier: req,
+          onStepAside: () => hold?.restore(),
+          route: routePattern as (native: Req) => string | undefined,
+        },
       )
       .then(
         (decision) => {
@@ -63,6 +68,16 @@ export function idempotency<Req = Request>(
         },
       );
   };
+}
+
+/**
+ * The pattern of the route that handled the request, with its router's mount path. Express
+ * sets `req.route` while it dispatches a route, so an instance mounted on the app knows it only
+ * once the handler ran (a replay or a conflict on an app-level instance has none).
+ */
+function routePattern(req: ExpressRequestLike): string | undefined {
+  const { route, baseUrl } = req as { route?: { path?: unknown }; baseUrl?: string };
+  return typeof route?.path === 'string' ? `${baseUrl ?? ''}${route.path}` : undefined;
 }
 
 /**

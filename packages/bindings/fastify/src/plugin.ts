@@ -71,6 +71,21 @@ function onRawClose(this: Slots): void {
   }
 }
 
+/** The matched route's pattern; read only when an event is built (routeOptions is a fresh object each time). */
+function routePattern(request: FastifyRequest): string | undefined {
+  return request.routeOptions?.url ?? (request as { routerPath?: string }).routerPath;
+}
+
+/**
+ * Whether Fastify logs at all: without `logger` in its options, `request.log` is a stand-in
+ * whose methods do nothing and which has no `level`; giving it to oncely would build every
+ * event for nothing. A route's `logLevel` is on its request's child logger.
+ */
+function isLogging(log: FastifyRequest['log']): boolean {
+  const level = (log as { level?: unknown }).level;
+  return typeof level === 'string' && level !== 'silent';
+}
+
 const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, options, done) => {
   const routes = options.routes ?? 'all';
   const self = {};
@@ -110,6 +125,9 @@ const plugin: FastifyPluginCallback<FastifyIdempotencyOptions> = (fastify, optio
     };
     const decision = http.handle(toHttpRequest(request, settings.header), downstream, {
       native: request,
+      route: routePattern,
+      requestId: request.id,
+      defaultLogger: isLogging(request.log) ? request.log : undefined,
     });
     decision.then(
       (outcome) => {

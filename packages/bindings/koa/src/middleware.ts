@@ -60,6 +60,7 @@ export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
         onStepAside: () => {
           steppedAside = true;
         },
+        route: routePattern,
       },
     );
     if (decision.action === 'pass') await next();
@@ -68,6 +69,12 @@ export function idempotency<Ctx extends KoaContextLike = KoaContextLike>(
     else if (decision.action === 'send')
       respond(ctx, decision.response, decision.source === 'live');
   };
+}
+
+/** The pattern @koa/router (and koa-router) matched: known once the router ran. */
+function routePattern(ctx: KoaContextLike): string | undefined {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? matched : undefined;
 }
 
 function respond(ctx: KoaContextLike, response: HttpResponse, live: boolean): void {

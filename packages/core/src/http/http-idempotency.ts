@@ -10,6 +10,9 @@ import {
   type OncelyErrorCode,
   RequestTooDeepError,
 } from '../errors.js';
+import type { OperationContext } from '../events.js';
+import { hashKey } from '../keys.js';
+import type { Logger } from '../logger.js';
 import { replayForClient } from './content-coding.js';
 import { bindCredentials, differInCredentialsOnly } from './credentials.js';
 import { normalizeHeaders } from './headers.js';
@@ -63,6 +66,15 @@ export interface HandleContext<Native> {
    * resolves with `{ action: "yielded" }`.
    */
   onStepAside?: () => void;
+  /**
+   * The route pattern that matched (`/orders/:id`), for events and logs: the pattern, or a
+   * function of the native request for a framework that learns it only once routing ran.
+   */
+  route?: string | ((native: Native) => string | undefined) | undefined;
+  /** The framework's request id (Fastify's `request.id`), for events and logs. */
+  requestId?: string | undefined;
+  /** The framework's logger for this request (Fastify's `request.log`), used when the options name none. */
+  defaultLogger?: Logger | undefined;
 }
 
 export interface HttpIdempotency<Native = unknown> {
@@ -197,6 +209,12 @@ export function createHttpIdempotency<Native = unknown>(
     const held = claim(context?.carrier, self, answers, recordRun, context?.onStepAside);
 
     const operation = `${method} ${request.path}`;
+    // The framework's logger stands in only when the options name none (`false` is none).
+    const logger = options.logger === undefined ? context?.defaultLogger : undefined;
+    const observed =
+      engine.settings.onEvent !== undefined ||
+      engine.settings.logger !== undefined ||
+      logger !== undefined;
     let captured: Captured | undefined;
     try {
       const outcome = await engine.run(
@@ -206,6 +224,8 @@ export function createHttpIdempotency<Native = unknown>(
           scope: outer ? (nestedScope(scope) as string | undefined) : scope,
           fingerprint,
           codec,
+          logger,
+          context: observed ? describe(request, scope, context) : undefined,
           shouldStore: () =>
             captured?.complete === true &&
             settings.shouldStore(captured, { unmatchedRoute: captured.unmatchedRoute }),
@@ -266,6 +286,34 @@ export function createHttpIdempotency<Native = unknown>(
   }
 
   return { handle, settings, engine };
+}
+
+/**
+ * The request's context for events and log lines, made only when someone listens: method,
+ * route pattern, request id and a hash of the scope. A route the framework learns only once
+ * routing ran (Express mounted on the app) is looked up again until it is known.
+ */
+function describe<Native>(
+  request: HttpRequest,
+  scope: string | undefined,
+  context: HandleContext<Native> | undefined,
+): () => OperationContext {
+  let known: OperationContext | undefined;
+  let scopeHash: string | undefined;
+  return () => {
+    if (known) return known;
+    const source = context?.route;
+    const route = typeof source === 'function' ? source(context?.native as Native) : source;
+    if (scope !== undefined) scopeHash ??= hashKey(scope);
+    const described: OperationContext = {
+      method: request.method.toUpperCase(),
+      route,
+      requestId: context?.requestId,
+      scopeHash,
+    };
+    if (route !== undefined || typeof source !== 'function') known = described;
+    return described;
+  };
 }
 
 type Captured = HttpResponse & { complete: boolean; unmatchedRoute: boolean };

@@ -1,0 +1,2 @@
+export { ATTR } from './attributes.js';
+export { type OncelyTelemetryOptions, oncelyTelemetry } from './telemetry.js';
