@@ -41,6 +41,7 @@ export type {
 export { canonicalJson, fingerprint, MAX_FINGERPRINT_DEPTH } from './fingerprint.js';
 export * from './http/index.js';
 export { hashKey, MAX_KEY_LENGTH, namespacedKey, validateKey } from './keys.js';
+export type { Logger, LogLevel } from './logger.js';
 export {
   type HandleMessageOptions,
   handleMessage,
@@ -48,7 +49,6 @@ export {
   type MessageDecision,
   type MessageRetryReason,
 } from './message.js';
-export type { Logger, LogLevel } from './logger.js';
 export type { ContextSource } from './observation.js';
 export { type IdempotencyOptions, type ResolvedOptions, validateStore } from './options.js';
 export type {
