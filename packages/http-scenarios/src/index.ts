@@ -34,3 +34,12 @@ export {
   verifyToken,
 } from './seams/index.js';
 export { runSecurityScenarios, type SecurityScenarioOptions } from './security/index.js';
+export {
+  listenFetch,
+  webAppErrorResponse,
+  webBearerUser,
+  webGzip,
+  webScenarioBody,
+  webScenarioInput,
+  webScenarioResponse,
+} from './web.js';

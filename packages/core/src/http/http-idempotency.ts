@@ -14,7 +14,6 @@ import { bindCredentials, differInCredentialsOnly } from './credentials.js';
 import { headerValue, normalizeHeaders } from './headers.js';
 import { parseKeyHeader } from './key-header.js';
 import { claim, claimOf, STEPPED_ASIDE } from './nesting.js';
-import { nodeContentDecoders } from './node-content-decoders.js';
 import {
   type HttpIdempotencyOptions,
   type ResolvedHttpOptions,
@@ -194,7 +193,7 @@ export function createHttpIdempotency<Native = unknown>(
         const response = await replayForClient(
           fromStored(outcome.value),
           request.headers,
-          nodeContentDecoders,
+          settings.contentDecoders,
         );
         return { action: 'send', source: 'replay', response };
       }
