@@ -46,7 +46,7 @@ export function webScenarioResponse(reply: ScenarioReply): Response {
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const { body } = reply;
-  let content: BodyInit | null = null;
+  let content: ConstructorParameters<typeof Response>[0] = null;
   if (body.kind === 'json') {
     headers.set('content-type', 'application/json; charset=utf-8');
     content = JSON.stringify(body.value);
