@@ -24,6 +24,7 @@ export {
   type ScenarioServer,
   type ScenarioServerOptions,
 } from './run.js';
+export { type PortableOptions, type RuntimeTarget, runRuntimeSmoke } from './runtime-smoke.js';
 export {
   bearer,
   runSeamScenarios,
