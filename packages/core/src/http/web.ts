@@ -61,6 +61,16 @@ export function toWebHeaders(headers: HttpHeaders): Headers {
 /** RFC 9110: these statuses carry no content, and `Response` refuses a body for them. */
 const NO_CONTENT = new Set([101, 103, 204, 205, 304]);
 
+/**
+ * workerd encodes a body itself to match its `Content-Encoding` unless told the bytes already
+ * are (`encodeBody: "manual"`); a stored body always is. Other runtimes ignore the field.
+ */
+function encodedAsIs(headers: Headers, init: ResponseInit): ResponseInit {
+  return headers.has('content-encoding')
+    ? ({ ...init, encodeBody: 'manual' } as ResponseInit)
+    : init;
+}
+
 /** A response the HTTP layer decided on (a replay or a problem) as a Web `Response`. */
 export function toWebResponse(response: HttpResponse): Response {
   const headers = toWebHeaders(response.headers);
@@ -68,10 +78,10 @@ export function toWebResponse(response: HttpResponse): Response {
   // No bytes go out as no body, framed by the runtime as it frames a handler's `null` body
   // (a stored response does not say whether the handler's was `null` or empty).
   if (empty) headers.delete('content-length');
-  return new Response(empty ? null : (response.body as Uint8Array<ArrayBuffer>), {
-    status: response.status,
-    headers,
-  });
+  return new Response(
+    empty ? null : (response.body as Uint8Array<ArrayBuffer>),
+    encodedAsIs(headers, { status: response.status, headers }),
+  );
 }
 
 function toHttpRequest(request: Request, body: Uint8Array | undefined): HttpRequest {
@@ -141,7 +151,7 @@ export async function handleWebRequest<Native>(
       throw decision.error;
     case 'done': {
       const { status, statusText, headers } = original as Response;
-      return new Response(rest ?? null, { status, statusText, headers });
+      return new Response(rest ?? null, encodedAsIs(headers, { status, statusText, headers }));
     }
     case 'send': {
       if (decision.source !== 'live') return toWebResponse(decision.response);
@@ -149,11 +159,11 @@ export async function handleWebRequest<Native>(
       const { status, statusText, headers } = original as Response;
       const bytes = decision.response.body;
       const empty = bytes.byteLength === 0 || NO_CONTENT.has(status);
-      return new Response(empty ? null : (bytes as Uint8Array<ArrayBuffer>), {
-        status,
-        statusText,
-        headers,
-      });
+      // The bytes as read from the handler's body: already in its coding, if it has one.
+      return new Response(
+        empty ? null : (bytes as Uint8Array<ArrayBuffer>),
+        encodedAsIs(headers, { status, statusText, headers }),
+      );
     }
   }
 }

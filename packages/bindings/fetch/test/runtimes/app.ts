@@ -57,7 +57,9 @@ export function scenarioFetch(
           : reply.body.kind === 'stream'
             ? streamOf(reply.body.size)
             : null;
-      return new Response(content, { status: reply.status, headers });
+      // Pre-encoded bytes go out as they are (workerd would otherwise encode them again).
+      const init = { status: reply.status, headers, encodeBody: 'manual' };
+      return new Response(content, init as ResponseInit);
     },
     { ...options, store: new MemoryStore() },
   );
