@@ -19,6 +19,7 @@ const NEWEST = {
   express: '^5.0.0',
   fastify: '^5.0.0',
   koa: '^3.0.0',
+  hono: '^4.0.0',
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'oncely-smoke-'));
