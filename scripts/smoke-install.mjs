@@ -26,6 +26,7 @@ const NEWEST = {
   'reflect-metadata': '^0.2.0',
   rxjs: '^7.0.0',
   '@opentelemetry/api': '^1.9.0',
+  hono: '^4.0.0',
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'oncely-smoke-'));

@@ -88,13 +88,16 @@ if (!new DynamoDBStore({ client: dynamo, tableName: 'smoke' }).capabilities)
 dynamo.destroy();
 report.push('@oncely/dynamodb: constructed');
 
-async function twice(name, port) {
-  const send = () =>
-    fetch(`http://127.0.0.1:${port}/charges`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `k-${FORMAT}` },
-      body: '{"amount":1}',
-    });
+const CHARGE = () => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'idempotency-key': `k-${FORMAT}` },
+  body: '{"amount":1}',
+});
+// Over a real port (the Node bindings), or straight into a fetch handler (the Web ones).
+const overHttp = (port) => () => fetch(`http://127.0.0.1:${port}/charges`, CHARGE());
+const direct = (handler) => () => handler(new Request('http://localhost/charges', CHARGE()));
+
+async function twice(name, send) {
   const first = await send();
   const again = await send();
   const bodies = [await first.text(), await again.text()];
@@ -122,7 +125,7 @@ const listen = (server) =>
   app.use(idempotency({ store: new MemoryStore(), required: true }));
   app.post('/charges', (req, res) => res.status(201).json({ id: ++n, amount: req.body.amount }));
   const server = await listen(http.createServer(app));
-  await twice('@oncely/express (express 5)', server.address().port);
+  await twice('@oncely/express (express 5)', overHttp(server.address().port));
   server.close();
 }
 {
@@ -135,7 +138,7 @@ const listen = (server) =>
     reply.code(201).send({ id: ++n, amount: request.body.amount }),
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
-  await twice('@oncely/fastify (fastify 5)', app.server.address().port);
+  await twice('@oncely/fastify (fastify 5)', overHttp(app.server.address().port));
   // The client half against the same app: one key for two calls, the second one a replay.
   const { createClient } = await load('@oncely/client');
   const client = createClient();
@@ -171,7 +174,7 @@ const listen = (server) =>
     ctx.body = { id: ++n };
   });
   const server = await listen(http.createServer(app.callback()));
-  await twice('@oncely/koa (koa 3)', server.address().port);
+  await twice('@oncely/koa (koa 3)', overHttp(server.address().port));
   server.close();
 }
 
@@ -203,7 +206,10 @@ const listen = (server) =>
     const adapter = platform === 'fastify' ? [new FastifyAdapter()] : [];
     const app = await NestFactory.create(App, ...adapter, { logger: false });
     await app.listen(0, '127.0.0.1');
-    await twice(`@oncely/nestjs (nest 12, ${platform})`, app.getHttpServer().address().port);
+    await twice(
+      `@oncely/nestjs (nest 12, ${platform})`,
+      overHttp(app.getHttpServer().address().port),
+    );
     await app.close();
   }
 }
@@ -232,6 +238,29 @@ const listen = (server) =>
     throw new Error(`@oncely/opentelemetry: expected two spans, got ${spans.join()}`);
   }
   report.push('@oncely/opentelemetry: a span per operation (executed, replayed)');
+}
+
+// The Web-standard bindings: called with `Request` objects, as a runtime calls a fetch handler.
+{
+  const { withIdempotency } = await load('@oncely/fetch');
+  let n = 0;
+  const handler = withIdempotency(
+    async (request) => Response.json({ id: ++n, ...(await request.json()) }, { status: 201 }),
+    { store: new MemoryStore(), required: true },
+  );
+  await twice('@oncely/fetch', direct(handler));
+}
+{
+  const { Hono } = await load('hono');
+  const { idempotency } = await load('@oncely/hono');
+  let n = 0;
+  const app = new Hono();
+  app.use(idempotency({ store: new MemoryStore(), required: true }));
+  app.post('/charges', async (c) => c.json({ id: ++n, ...(await c.req.json()) }, 201));
+  await twice(
+    '@oncely/hono (hono 4)',
+    direct((request) => app.fetch(request)),
+  );
 }
 
 console.log(`${FORMAT}:\n  ${report.join('\n  ')}`);

@@ -13,7 +13,7 @@ function measured(story: StoryResult): string {
 /** The report as printed: what each story did and what the client and provider counted. */
 export function formatReport(report: DemoReport): string {
   const out = [
-    `oncely demo: a payments API on Fastify + @oncely/fastify, store: ${report.store}, played over HTTP`,
+    `oncely demo: a payments API on ${report.framework === 'hono' ? 'Hono + @oncely/hono' : 'Fastify + @oncely/fastify'}, store: ${report.store}, played over HTTP`,
     ...report.api.map((line) => `  API ${line}`),
     '',
   ];

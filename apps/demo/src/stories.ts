@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '@oncely/core';
 import { ApiProcess } from './api-process.js';
 import { clientDoubleClick, clientLostResponse } from './client-stories.js';
+import { type FrameworkName, frameworkName } from './framework.js';
 import { type Answer, countByStatus, getJson, post } from './http-client.js';
 import { FakeProvider } from './provider.js';
 import { queueConsumerCrash } from './queue/story.js';
@@ -36,6 +37,8 @@ export interface DemoReport {
   /** The API processes' start-up lines: URL, pid, store and provider. */
   api: string[];
   stories: StoryResult[];
+  /** The framework the API ran on (`ONCELY_FRAMEWORK`). */
+  framework: FrameworkName;
 }
 
 export interface DemoOptions {
@@ -43,6 +46,8 @@ export interface DemoOptions {
   store?: StoreName;
   /** Environment for the API processes (connection settings, prefixes); default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Default: `ONCELY_FRAMEWORK`, else `fastify`. */
+  framework?: FrameworkName;
 }
 
 interface Demo {
@@ -299,11 +304,13 @@ export const stories = [
 export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const baseEnv = options.env ?? process.env;
   const store = options.store ?? storeName(baseEnv.ONCELY_STORE);
+  const framework = options.framework ?? frameworkName(baseEnv.ONCELY_FRAMEWORK);
   const provider = new FakeProvider();
   const providerUrl = await provider.listen();
   const env: NodeJS.ProcessEnv = {
     ...baseEnv,
     ONCELY_STORE: store,
+    ONCELY_FRAMEWORK: framework,
     PROVIDER_URL: providerUrl,
     ONCELY_CHARGE_LEASE: CHARGE_LEASE,
   };
@@ -329,7 +336,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   try {
     const results: StoryResult[] = [];
     for (const story of stories) results.push(await story(demo));
-    return { store, api, stories: results };
+    return { store, api, stories: results, framework };
   } finally {
     await Promise.all([demo.api.stop(), demo.second?.stop()]);
     await provider.close();

@@ -16,3 +16,10 @@ it('on the memory store, every story charges once and answers as the README says
   expect(printed).toContain('measured: 20 requests');
   expect(printed).toContain('store: memory');
 });
+
+it('on Hono (ONCELY_FRAMEWORK=hono), every story charges once and answers the same', async () => {
+  const report = await runDemo({ store: 'memory', framework: 'hono' });
+  expectStoriesHeld(report);
+  expect(report.api[0]).toMatch(/\(hono; store: memory/);
+  expect(formatReport(report)).toContain('on Hono + @oncely/hono');
+});

@@ -1,3 +1,5 @@
+import { unref } from './timers.js';
+
 /** A call in flight, linked into the list of calls the sweep checks. */
 interface Pending {
   deadline: number;
@@ -52,7 +54,7 @@ export class Deadlines {
       this.head = entry;
       if (!this.timer) {
         this.timer = setInterval(() => this.sweep(), this.sweepMs);
-        this.timer.unref();
+        unref(this.timer);
       }
       let pending: Promise<R>;
       try {

@@ -1,4 +1,5 @@
 import { fullJitter } from './backoff.js';
+import { unref } from './timers.js';
 
 /**
  * Keeps trying to store a result after the caller was told the store failed, for as long as
@@ -35,7 +36,7 @@ export function completeWithinLease(options: {
         },
       );
     }, pause);
-    timer.unref();
+    unref(timer);
   };
   next();
 }

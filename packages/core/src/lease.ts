@@ -1,6 +1,7 @@
 import { OwnershipLostError } from './errors.js';
 import type { Observation } from './observation.js';
 import type { ExtendInput } from './store.js';
+import { unref } from './timers.js';
 
 export interface LeaseOptions {
   /** The store's extend, bounded by the store timeout and failing as StoreUnavailableError. */
@@ -80,7 +81,7 @@ export class LeaseKeeper {
     this.renewalDue = heartbeatMs !== undefined && heartbeatMs < untilEnd;
     const delay = this.renewalDue ? (heartbeatMs as number) : untilEnd;
     this.timer = setTimeout(() => void this.wake(), delay);
-    this.timer.unref();
+    unref(this.timer);
   }
 
   private async wake(): Promise<void> {

@@ -24,6 +24,7 @@ export {
   type ScenarioServer,
   type ScenarioServerOptions,
 } from './run.js';
+export { type PortableOptions, type RuntimeTarget, runRuntimeSmoke } from './runtime-smoke.js';
 export {
   bearer,
   runSeamScenarios,
@@ -34,3 +35,12 @@ export {
   verifyToken,
 } from './seams/index.js';
 export { runSecurityScenarios, type SecurityScenarioOptions } from './security/index.js';
+export {
+  listenFetch,
+  webAppErrorResponse,
+  webBearerUser,
+  webGzip,
+  webScenarioBody,
+  webScenarioInput,
+  webScenarioResponse,
+} from './web.js';

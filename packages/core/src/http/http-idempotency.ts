@@ -24,7 +24,6 @@ import {
   nestingMismatch,
   STEPPED_ASIDE,
 } from './nesting.js';
-import { nodeContentDecoders } from './node-content-decoders.js';
 import {
   type HttpIdempotencyOptions,
   type ResolvedHttpOptions,
@@ -257,7 +256,7 @@ export function createHttpIdempotency<Native = unknown>(
         const response = await replayForClient(
           fromStored(outcome.value),
           request.headers,
-          nodeContentDecoders,
+          settings.contentDecoders,
         );
         return { action: 'send', source: 'replay', response };
       }

@@ -35,3 +35,14 @@ export type {
   ProblemDetails,
   ResponseContext,
 } from './types.js';
+export {
+  fromWebHeaders,
+  handleWebRequest,
+  requestBytes,
+  toWebHeaders,
+  toWebResponse,
+  type WebExchange,
+  type WebNext,
+} from './web.js';
+export { webContentDecoders } from './web-content-decoders.js';
+export { type BoundedStreamRead, readBoundedStream } from './web-stream.js';

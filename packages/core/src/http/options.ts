@@ -1,8 +1,10 @@
 import { InvalidArgumentError, PROBLEM_BASE } from '../errors.js';
 import type { IdempotencyOptions } from '../options.js';
 import type { Store } from '../store.js';
+import type { ContentDecoders } from './content-coding.js';
 import { resolveCredentialHeaders } from './credentials.js';
 import { resolveReplayHeaders } from './headers.js';
+import { nodeContentDecoders } from './node-content-decoders.js';
 import { defaultShouldStore } from './policy.js';
 import type { HttpRequest, HttpResponse, ResponseContext } from './types.js';
 
@@ -73,6 +75,13 @@ export interface HttpIdempotencyOptions<Native = unknown> extends IdempotencyOpt
   problems?: 'send' | 'throw' | undefined;
   /** The base of each problem's `type` URI, before its code. Default `"https://oncely.dev/problems/"`. */
   problemTypeBase?: string | undefined;
+  /**
+   * How a replay undoes a content-coding the retrying client did not accept, by coding name.
+   * Default `nodeContentDecoders` (node:zlib: gzip, deflate, br; Bun and workerd with
+   * `nodejs_compat` have it too); `webContentDecoders` uses `DecompressionStream` instead. A
+   * coding without a decoder is answered 406 to a client that does not accept it.
+   */
+  contentDecoders?: ContentDecoders | undefined;
 }
 
 export interface ResolvedHttpOptions<Native = unknown> {
@@ -88,6 +97,7 @@ export interface ResolvedHttpOptions<Native = unknown> {
   fingerprint: HttpIdempotencyOptions<Native>['fingerprint'];
   problems: 'send' | 'throw';
   problemTypeBase: string;
+  contentDecoders: ContentDecoders;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -148,5 +158,23 @@ export function resolveHttpOptions<Native>(
     fingerprint: optionalFunction(options.fingerprint, 'fingerprint'),
     problems,
     problemTypeBase,
+    contentDecoders: resolveDecoders(options.contentDecoders),
   };
+}
+
+function resolveDecoders(decoders: ContentDecoders | undefined): ContentDecoders {
+  if (decoders === undefined) return nodeContentDecoders;
+  if (typeof decoders !== 'object' || decoders === null) {
+    throw new InvalidArgumentError('contentDecoders', 'expected an object of decoders by coding');
+  }
+  for (const [coding, decode] of Object.entries(decoders)) {
+    if (decode !== undefined && typeof decode !== 'function') {
+      throw new InvalidArgumentError(
+        'contentDecoders',
+        `the decoder for ${coding} is not a function`,
+      );
+    }
+  }
+  // Coding names are matched in lower case, as `contentCodings` gives them.
+  return Object.fromEntries(Object.entries(decoders).map(([c, d]) => [c.toLowerCase(), d]));
 }
