@@ -1,7 +1,6 @@
 import { type AttemptEvent, createClient, type IdempotentResponse } from '@oncely/client';
 import { FaultProxy } from '@oncely/testing/fault-proxy';
 import type { Answer } from './http-client.js';
-import { countByStatus } from './http-client.js';
 import type { FakeProvider } from './provider.js';
 
 /** What a story needs from the demo: where the API is, the provider's counts, a fresh key. */
@@ -27,6 +26,16 @@ function attemptsLine(events: readonly AttemptEvent[]): string {
   return events
     .map((e) => `${e.attempt}: ${e.status ?? 'no answer'}${e.replayed ? ' replayed' : ''}`)
     .join(', ');
+}
+
+/** What the API's answers were, per attempt the client made ("no answer" for a lost one). */
+function attemptCounts(events: readonly AttemptEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of events) {
+    const status = e.status === undefined ? 'no answer' : String(e.status);
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /**
@@ -55,7 +64,7 @@ export async function clientLostResponse(context: ClientStoryContext) {
       plays:
         'one client.fetch POST /charges through a proxy that resets the connection after the API answered',
       requests: events.length,
-      answers: countByStatus([got]),
+      answers: attemptCounts(events),
       charges: charges.length,
       lines: [
         `attempts, as the client reported them (one key, ${key}): ${attemptsLine(events)}`,
@@ -98,7 +107,7 @@ export async function clientDoubleClick(context: ClientStoryContext) {
     plays:
       '10 client.fetch POST /charges at once, one key (the caller says they are one operation)',
     requests: events.length,
-    answers: countByStatus(answers),
+    answers: attemptCounts(events),
     charges: context.provider.chargesFor(key).length,
     lines: [
       `${conflicts.length} attempt(s) got 409 and waited the Retry-After (${
