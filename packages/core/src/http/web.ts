@@ -1,5 +1,6 @@
 import type { RunContext } from '../engine.js';
 import type { Downstream, HttpIdempotency } from './http-idempotency.js';
+import { claimOf } from './nesting.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from './types.js';
 import { readBoundedStream } from './web-stream.js';
 
@@ -109,10 +110,14 @@ export async function handleWebRequest<Native>(
   const { request } = exchange;
   const { settings } = http;
   // Nothing to do without a covered method and a key (or a requirement for one): the body is
-  // then never read, and the request costs two lookups.
-  const covered = settings.methods.has(request.method.toUpperCase());
-  if (!covered || (!settings.required && !request.headers.has(settings.header))) {
-    return next(undefined);
+  // then never read, and the request costs a few lookups. Not when the key comes from the
+  // user's `key` function (it may read the body), nor when an outer instance holds this
+  // request's key (this one must take it over, or refuse a setting that differs from it).
+  if (claimOf(exchange.carrier) === undefined) {
+    const covered = settings.methods.has(request.method.toUpperCase());
+    const keyless =
+      settings.key === undefined && !settings.required && !request.headers.has(settings.header);
+    if (!covered || keyless) return next(undefined);
   }
   const body = await (exchange.readBody ?? (() => requestBytes(request)))();
   let handed: Promise<Response> | undefined;

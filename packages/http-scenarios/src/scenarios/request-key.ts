@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type HttpRequest, InvalidKeyError } from '@oncely/core';
 import { describe, expect, it } from 'vitest';
 import { send } from '../client.js';
+import { jsonBody } from '../json-body.js';
 import type { Servers } from '../security/context.js';
 
 const problemType = (code: string) => `https://oncely.dev/problems/${code}`;
 
-/** A webhook's key: its event id, read from the parsed JSON body. */
-const eventId = (request: HttpRequest) => (request.body as { id?: unknown } | undefined)?.id;
+/** A webhook's key: its event id, from the JSON body. */
+const eventId = (request: HttpRequest) => (jsonBody(request) as { id?: unknown } | undefined)?.id;
 
 /**
  * `key(request)` in place of the header: a webhook's event id from its body. The same rules

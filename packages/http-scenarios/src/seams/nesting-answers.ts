@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpIdempotencyOptions, HttpRequest, Store } from '@oncely/core';
 import { describe, expect, it } from 'vitest';
 import { send } from '../client.js';
+import { jsonBody } from '../json-body.js';
 import type { HttpScenarioTarget } from '../run.js';
 import { problemType, seamStarter, storeOf, until } from './start.js';
 
@@ -9,7 +10,7 @@ const ROUTE_BASE = 'https://route.example/problems/';
 
 /** A route-level fingerprint that counts only the amount: a note does not make another request. */
 const amountOnly = (request: HttpRequest) =>
-  JSON.stringify((request.body as { amount?: unknown } | undefined)?.amount ?? null);
+  JSON.stringify((jsonBody(request) as { amount?: unknown } | undefined)?.amount ?? null);
 
 /** `store`, counting the acquires that found the key held by a running attempt. */
 function watchHeld(store: Store): { store: Store; held: () => number } {
