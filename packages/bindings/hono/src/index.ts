@@ -48,6 +48,25 @@ function unmatchedRoute(c: Context, response: Response): boolean {
 }
 
 /**
+ * The pattern of the route that answered (`/orders/:id`), for events and logs: the last route
+ * Hono matched that is not wildcard middleware. Read once the handler ran.
+ */
+function routePattern(c: Context): string | undefined {
+  const routes = (c.req as { matchedRoutes?: { method: string; path: string }[] }).matchedRoutes;
+  for (let i = (routes?.length ?? 0) - 1; i >= 0; i--) {
+    const route = routes?.[i];
+    if (route && !(route.method === 'ALL' && route.path.endsWith('*'))) return route.path;
+  }
+  return undefined;
+}
+
+/** Hono's `requestId()` middleware's id, when the app mounts it before this one. */
+function requestIdOf(c: Context): string | undefined {
+  const id: unknown = (c.get as (key: string) => unknown)('requestId');
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
  * Idempotency keys for Hono 4: `app.use(idempotency({ store }))` for every route, and again on
  * a route (`app.post('/orders', idempotency({ lease: '2m' }), handler)`) for that route's own
  * options: each request is handled once, by the innermost. Mount auth before it so `scope` can
@@ -65,6 +84,8 @@ export function idempotency(options: HonoIdempotencyOptions): MiddlewareHandler 
         native: c,
         carrier: c,
         unmatchedRoute: (sent) => unmatchedRoute(c, sent),
+        route: routePattern,
+        requestId: requestIdOf(c),
       },
       async (attempt) => {
         if (attempt) c.set('idempotency', attempt);

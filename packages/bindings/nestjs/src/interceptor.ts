@@ -24,7 +24,7 @@ import {
   type NestRequest,
   ONCELY_OPTIONS,
 } from './options.js';
-import { toHttpRequest } from './request.js';
+import { describeRequest, toHttpRequest } from './request.js';
 
 type Http = HttpIdempotency<NestRequest>;
 interface Instances {
@@ -92,7 +92,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
           hold = new ResponseHold(raw, http.settings.maxBodyBytes, () => false);
           return hold.capture(() => inner.add(next.handle().subscribe(subscriber)));
         },
-        { native: request, carrier: request.raw ?? request, onStepAside: () => hold?.restore() },
+        {
+          native: request,
+          carrier: request.raw ?? request,
+          onStepAside: () => hold?.restore(),
+          ...describeRequest(request),
+        },
       );
       downstream.then(
         (decision) => {

@@ -14,3 +14,26 @@ export function toHttpRequest(request: NestRequest, keyHeader: string): HttpRequ
     body: request.body,
   };
 }
+
+/**
+ * For events and logs: the route pattern the platform matched (`/orders/:id`; Fastify's
+ * `routeOptions.url`, Express's mount path and `route.path`) and Fastify's request id.
+ */
+export function describeRequest(request: NestRequest): { route?: string; requestId?: string } {
+  const { routeOptions, route, baseUrl, id } = request as {
+    routeOptions?: { url?: unknown };
+    route?: { path?: unknown };
+    baseUrl?: unknown;
+    id?: unknown;
+  };
+  const pattern =
+    typeof routeOptions?.url === 'string'
+      ? routeOptions.url
+      : typeof route?.path === 'string'
+        ? `${typeof baseUrl === 'string' ? baseUrl : ''}${route.path}`
+        : undefined;
+  return {
+    ...(pattern === undefined ? {} : { route: pattern }),
+    ...(typeof id === 'string' ? { requestId: id } : {}),
+  };
+}

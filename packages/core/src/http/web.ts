@@ -1,5 +1,5 @@
 import type { RunContext } from '../engine.js';
-import type { Downstream, HttpIdempotency } from './http-idempotency.js';
+import type { Downstream, HandleContext, HttpIdempotency } from './http-idempotency.js';
 import { claimOf } from './nesting.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from './types.js';
 import { readBoundedStream } from './web-stream.js';
@@ -23,6 +23,10 @@ export interface WebExchange<Native> {
   carrier?: object;
   /** Whether the handler's response is the framework's answer to a path no route matched. */
   unmatchedRoute?: (response: Response) => boolean;
+  /** For events and logs: the route pattern that matched, as `HandleContext.route`. */
+  route?: HandleContext<Native>['route'];
+  /** For events and logs: the framework's request id. */
+  requestId?: string | undefined;
 }
 
 /** Runs the handler (under `attempt` when this request owns a key) and resolves its response. */
@@ -143,6 +147,8 @@ export async function handleWebRequest<Native>(
   const decision = await http.handle(toHttpRequest(request, body), downstream, {
     native: exchange.native,
     ...(exchange.carrier ? { carrier: exchange.carrier } : {}),
+    route: exchange.route,
+    requestId: exchange.requestId,
     onStepAside: () => {
       steppedAside = true;
     },
