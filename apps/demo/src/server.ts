@@ -40,7 +40,6 @@ if (framework === 'hono') {
   url = await app.listen({ host: '127.0.0.1', port });
   closeApi = () => app.close();
 }
-console.log(`listening on ${url} (${framework}; store: ${opened.label}; provider: ${providerUrl})`);
 
 async function shutdown() {
   await closeApi();
@@ -50,3 +49,5 @@ async function shutdown() {
 }
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);
+// Announced after the handlers are in: whoever waits for this line may send SIGTERM at once.
+console.log(`listening on ${url} (${framework}; store: ${opened.label}; provider: ${providerUrl})`);

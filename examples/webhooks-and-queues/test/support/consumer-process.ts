@@ -76,10 +76,11 @@ if (config.broker === 'rabbitmq') {
     await connection.close();
   };
 }
-print({ e: 'ready' });
-
+// The handler goes in before 'ready' is printed: the parent may send SIGTERM as soon as it reads
+// that line, and a SIGTERM that arrives with no handler installed kills the process outright.
 process.once('SIGTERM', () => {
   void stop()
     .then(() => pool.end())
     .finally(() => process.exit(0));
 });
+print({ e: 'ready' });
