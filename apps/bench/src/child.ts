@@ -1,17 +1,30 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pinnedCommand, recordObserved } from './pinning.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Node flags for every worker: TypeScript through tsx, a callable GC, a roomy young generation. */
-const NODE_FLAGS = ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=64'];
+/** Node flags for every worker: TypeScript through tsx, a callable GC (which changes no GC setting). */
+const NODE_FLAGS = ['--import', 'tsx', '--expose-gc'];
 
-/** Start `workers/<name>.ts` as a child process with its job as argument. */
+/**
+ * Start `workers/<name>.ts` as a child process with its job as argument, on the CPUs of the
+ * server under test when the run is pinned (through `taskset -c`, which execs node, so the IPC
+ * channel and the pid are node's own).
+ */
 export function startWorker(name: string, job: unknown, flags: string[] = []): ChildProcess {
-  return fork(`${here}workers/${name}.ts`, [JSON.stringify(job)], {
-    execArgv: [...NODE_FLAGS, ...flags],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const script = `${here}workers/${name}.ts`;
+  const execArgv = [...NODE_FLAGS, ...flags];
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  const pinned = pinnedCommand('subject', process.execPath, [
+    ...execArgv,
+    script,
+    JSON.stringify(job),
+  ]);
+  if (pinned.command === process.execPath) {
+    return fork(script, [JSON.stringify(job)], { execArgv, stdio });
+  }
+  return spawn(pinned.command, pinned.args, { stdio });
 }
 
 /** Wait for the next message of `type` from a worker (or its death, which rejects). */
@@ -40,10 +53,11 @@ export function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 60
   });
 }
 
-/** Run a worker to completion and return its result. */
+/** Run a worker to completion and return its result (and note the CPUs it reported running on). */
 export async function runWorker<T>(name: string, job: unknown, flags: string[] = []): Promise<T> {
   const child = startWorker(name, job, flags);
-  const message = await nextMessage<{ result: T }>(child, 'result');
+  const message = await nextMessage<{ result: T; cpus?: string }>(child, 'result');
+  recordObserved('workers', message.cpus);
   return message.result;
 }
 

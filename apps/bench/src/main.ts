@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import type { BenchContext } from './context.js';
 import { LIBRARIES } from './libraries/catalog.js';
 import { machineInfo } from './machine.js';
-import { parseOptions } from './options.js';
+import { parseOptions, type ScenarioName } from './options.js';
+import { releasePinning, setUpPinning } from './pinning.js';
 import { deleteByPrefix } from './redis/admin.js';
 import { redisTarget } from './redis/server.js';
 import { writeResults } from './report/write.js';
@@ -15,7 +16,7 @@ import { memoryScenario } from './scenarios/memory.js';
 import { postgresScenario } from './scenarios/postgres.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { telemetryScenario } from './scenarios/telemetry.js';
-import { judgeTargets } from './targets.js';
+import { formatBound, formatMeasured, judgeTargets } from './targets.js';
 import { installedVersion } from './versions.js';
 
 /** Run the benchmark described by `argv`; returns what it wrote. Used by `pnpm bench` and the smoke test. */
@@ -24,25 +25,42 @@ export async function runBench(argv: string[], log: (line: string) => void = con
   const options = parseOptions(argv, defaultOut);
   const started = performance.now();
   const machine = machineInfo();
-  const redis = await redisTarget(options.redisUrl);
+  // Before Redis starts, so that it starts on the load generator's CPUs.
+  const pinning = setUpPinning(options.pin);
+  const redis = await redisTarget(options.redisUrl).catch((error: unknown) => {
+    releasePinning();
+    throw error;
+  });
+  if (!redis.dedicated) pinning.observed.redis = 'not pinned: a server given with --redis-url';
   const admin = new Redis(redis.url);
   const prefix = `oncely-bench:${Date.now().toString(36)}`;
   const context: BenchContext = { options, redis, admin, prefix, log };
   log(
-    `oncely bench${options.quick ? ' (quick)' : ''}: ${options.runs} run(s), Redis ${redis.version} at ${redis.url}${redis.dedicated ? ' (dedicated)' : ''}, prefix ${prefix}`,
+    `oncely bench${options.quick ? ' (quick)' : ''}: ${options.rounds} round(s), Redis ${redis.version} at ${redis.url}${redis.dedicated ? ' (dedicated)' : ''}, prefix ${prefix}`,
+  );
+  log(
+    pinning.applied
+      ? `pinned: servers and measuring workers on CPU ${pinning.subjectCpus.join(',')}; load generator and Redis on CPU ${pinning.loadCpus.join(',')}`
+      : `not pinned: ${pinning.reason}`,
   );
   const results: BenchResults = {
     date: new Date().toISOString(),
     quick: options.quick,
-    runs: options.runs,
+    rounds: options.rounds,
+    roundOrders: {},
     durationSeconds: 0,
+    scenarioSeconds: {},
     machine,
+    pinning,
     redis: { version: redis.version, dedicated: redis.dedicated },
     settings: {
       httpSeconds: options.httpSeconds,
+      warmupSeconds: options.warmupSeconds,
       connections: options.connections,
       engineSeconds: options.engineSeconds,
       scaleSteps: options.scaleSteps,
+      scaleSampleOperations: options.scaleSampleOperations,
+      scaleSamples: options.scaleSamples,
     },
     libraries: LIBRARIES.map((entry) => ({
       ...entry,
@@ -58,28 +76,56 @@ export async function runBench(argv: string[], log: (line: string) => void = con
     targets: [],
     notes: [],
   };
+  // Each scenario's wall-clock time, so the modes' durations can be read from the results.
+  const timed = async (name: ScenarioName, run: () => Promise<void>) => {
+    if (!options.only.has(name)) return;
+    const start = performance.now();
+    await run();
+    results.scenarioSeconds[name] = Math.round((performance.now() - start) / 1000);
+    log(`${name}: ${results.scenarioSeconds[name]} s`);
+  };
   try {
-    if (options.only.has('engine')) results.engine = await engineScenario(context);
-    if (options.only.has('http')) results.http = await httpScenario(context);
-    if (options.only.has('accounting')) results.accounting = await accountingScenario(context);
-    if (options.only.has('memory')) {
+    await timed('engine', async () => {
+      results.engine = await engineScenario(context);
+    });
+    await timed('http', async () => {
+      const http = await httpScenario(context);
+      results.http = http.rows;
+      results.roundOrders.http = http.orders;
+    });
+    await timed('accounting', async () => {
+      results.accounting = await accountingScenario(context);
+    });
+    await timed('memory', async () => {
       results.memory = await memoryScenario(context);
       const postgres = await postgresScenario(context);
       results.postgres = postgres.rows;
       if (postgres.note) results.notes.push(postgres.note);
-    }
-    if (options.only.has('scale')) results.scale = await scaleScenario(context);
-    if (options.only.has('telemetry')) results.telemetry = await telemetryScenario(context);
+    });
+    await timed('scale', async () => {
+      results.scale = await scaleScenario(context);
+    });
+    await timed('telemetry', async () => {
+      const telemetry = await telemetryScenario(context);
+      results.telemetry = telemetry.rows;
+      results.roundOrders.telemetry = telemetry.orders;
+    });
   } finally {
     await deleteByPrefix(admin, prefix);
     admin.disconnect();
     await redis.stop();
+    releasePinning();
   }
   results.targets = judgeTargets(results);
   results.durationSeconds = (performance.now() - started) / 1000;
   const files = await writeResults(options.outDir, results);
-  for (const target of results.targets)
-    log(`target ${target.status}: ${target.target} — ${target.detail}`);
+  for (const target of results.targets) {
+    log(`target ${target.status}: ${target.target}`);
+    for (const f of target.figures) {
+      log(`  ${f.status.padEnd(12)} ${f.figure}: ${formatMeasured(f)} (target ${formatBound(f)})`);
+    }
+    if (target.figures.length === 0) log(`  ${target.detail}`);
+  }
   log(`done in ${Math.round(results.durationSeconds)} s; wrote ${files.join(', ')}`);
   return { results, files };
 }

@@ -1,16 +1,28 @@
+import type { PinMode } from './pinning.js';
+
 /** What one `pnpm bench` run does, from its command line. */
 export interface BenchOptions {
   quick: boolean;
-  /** Repetitions of every measurement; figures are their median. */
-  runs: number;
-  /** Seconds of load per HTTP measurement. */
+  /**
+   * Rounds: every case runs once per round, in an order that changes from round to round, and
+   * every ratio pairs figures of the same round; figures are the median and range over rounds.
+   */
+  rounds: number;
+  /** Pin the server under test and the load generator (with Redis) to separate CPUs. */
+  pin: PinMode;
+  /** Seconds of load per measured HTTP window (first executions, then replays). */
   httpSeconds: number;
+  /** Seconds of unmeasured load before each window (first executions and replays each get one). */
+  warmupSeconds: number;
   /** autocannon connections. */
   connections: number;
   /** Seconds per engine phase (first executions, then replays). */
   engineSeconds: number;
   /** Stored-record counts the scale scenario steps through. */
   scaleSteps: number[];
+  /** Scale: operations per sample, and samples per step and phase (in blocks for the spread). */
+  scaleSampleOperations: number;
+  scaleSamples: number;
   /** Requests sent one by one to count store round trips and sample record sizes. */
   accountingRequests: number;
   /** Scenarios to run (all by default). */
@@ -24,9 +36,9 @@ export interface BenchOptions {
 export const SCENARIOS = ['engine', 'http', 'accounting', 'memory', 'scale', 'telemetry'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-const USAGE = `usage: pnpm bench [--quick] [--runs N] [--only engine,http,accounting,memory,scale,telemetry]
-                  [--http-seconds S] [--engine-seconds S] [--connections N]
-                  [--redis-url redis://host:port] [--out DIR]`;
+const USAGE = `usage: pnpm bench [--quick] [--rounds N] [--only engine,http,accounting,memory,scale,telemetry]
+                  [--pin on|off|auto] [--http-seconds S] [--warmup-seconds S] [--engine-seconds S]
+                  [--connections N] [--redis-url redis://host:port] [--out DIR]`;
 
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
   const flags = new Map<string, string | true>();
@@ -50,9 +62,11 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
   for (const name of flags.keys()) {
     const known = [
       'quick',
-      'runs',
+      'rounds',
+      'pin',
       'only',
       'http-seconds',
+      'warmup-seconds',
       'engine-seconds',
       'connections',
       'redis-url',
@@ -78,13 +92,23 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
   }
   const redisUrl = flags.get('redis-url');
   const out = flags.get('out');
+  const pin = flags.get('pin') ?? (quick ? 'auto' : 'on');
+  if (pin !== 'on' && pin !== 'off' && pin !== 'auto') {
+    throw new Error(`--pin expects on, off or auto, got ${String(pin)}`);
+  }
+  // Full mode: what the committed results are made with, sized to finish in about 25 minutes on
+  // a 2-core machine (see the README). Quick: a few minutes, for development.
   return {
     quick,
-    runs: Math.round(number('runs', quick ? 1 : 3)),
-    httpSeconds: number('http-seconds', quick ? 1 : 2),
+    rounds: Math.round(number('rounds', quick ? 2 : 5)),
+    pin,
+    httpSeconds: number('http-seconds', quick ? 1 : 3),
+    warmupSeconds: number('warmup-seconds', quick ? 0.3 : 1),
     connections: Math.round(number('connections', quick ? 10 : 50)),
     engineSeconds: number('engine-seconds', quick ? 0.25 : 1),
     scaleSteps: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000],
+    scaleSampleOperations: quick ? 500 : 1_000,
+    scaleSamples: quick ? 5 : 40,
     accountingRequests: quick ? 20 : 200,
     only,
     redisUrl: typeof redisUrl === 'string' ? redisUrl : undefined,

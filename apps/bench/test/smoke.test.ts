@@ -26,10 +26,14 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
         '--quick',
         '--only',
         'engine,accounting,telemetry',
+        '--rounds',
+        '2',
         '--engine-seconds',
         '0.1',
         '--http-seconds',
         '0.3',
+        '--warmup-seconds',
+        '0.1',
         '--out',
         out,
       ],
@@ -50,7 +54,65 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
     expect(readme).toContain('## How each library was set up');
     const svg = await readFile(join(out, 'chart.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
+    expect(readme).toContain('median (min–max)');
     expect(written.targets.map((t) => t.status)).not.toContain(undefined);
+  });
+
+  it('says which CPUs each process ran on, or why it was not pinned', () => {
+    const pinning = written.pinning;
+    if (!pinning.applied) {
+      expect(pinning.reason).toBeTruthy();
+      return;
+    }
+    // The server under test's CPU is not the load generator's, and the processes said so
+    // themselves (Cpus_allowed_list read inside each).
+    expect(pinning.subjectCpus.some((cpu) => pinning.loadCpus.includes(cpu))).toBe(false);
+    expect(pinning.observed.servers).toEqual([pinning.subjectCpus.join(',')]);
+    expect(pinning.observed.workers).toEqual([pinning.subjectCpus.join(',')]);
+    expect(pinning.observed.loadGenerator).toBe(pinning.loadCpus.join(','));
+    expect(pinning.observed.redis).toBe(pinning.loadCpus.join(','));
+  });
+
+  it('judges every target on figures with a median and a spread, or says it did not measure them', () => {
+    expect(written.targets.slice(0, 4).map((t) => t.target.slice(0, 2))).toEqual([
+      '1.',
+      '2.',
+      '3.',
+      '4.',
+    ]);
+    for (const target of written.targets) {
+      for (const f of target.figures) {
+        if (f.status === 'NOT MEASURED') {
+          expect(f.measured).toBeUndefined();
+          continue;
+        }
+        const m = f.measured;
+        expect(m?.count).toBeGreaterThan(0);
+        expect(m?.min).toBeLessThanOrEqual(m?.median as number);
+        expect(m?.median).toBeLessThanOrEqual(m?.max as number);
+        const bound = f.bound.atMost ?? f.bound.atLeast;
+        expect(typeof bound).toBe('number');
+        // PASS exactly when the median clears the bound.
+        const clears =
+          (f.bound.atLeast === undefined || (m?.median as number) >= f.bound.atLeast) &&
+          (f.bound.atMost === undefined || (m?.median as number) <= f.bound.atMost);
+        expect(f.status).toBe(clears ? 'PASS' : 'MISS');
+      }
+      const statuses = target.figures.map((f) => f.status);
+      if (statuses.includes('MISS')) expect(target.status).toBe('MISS');
+      else if (statuses.length && statuses.every((s) => s === 'PASS'))
+        expect(target.status).toBe('PASS');
+    }
+    // This run had no HTTP scenario: target 1 is not measured, target 3's client CPU (engine,
+    // paired over 2 rounds) and round trips (accounting) are.
+    expect(written.targets[0]?.status).toBe('NOT MEASURED');
+    const redis = written.targets[2]?.figures ?? [];
+    const client = redis.find((f) => f.figure.startsWith('client CPU'));
+    expect(client?.measured?.count).toBe(2);
+    expect(redis.filter((f) => f.unit === 'round trips').map((f) => f.status)).toEqual([
+      'PASS',
+      'PASS',
+    ]);
   });
 
   it('measures every library at engine level on each store it has', () => {
@@ -73,16 +135,36 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
     }
   });
 
-  it('measures @oncely/opentelemetry against oncely alone: no-op and real SDK', async () => {
-    expect(written.telemetry?.map((row) => row.library)).toEqual([
+  it('measures @oncely/opentelemetry against oncely alone in interleaved, paired rounds', async () => {
+    expect(written.telemetry.map((row) => row.library)).toEqual([
       'oncely',
       'oncely-otel-noop',
       'oncely-otel-sdk',
     ]);
-    for (const row of written.telemetry ?? []) {
-      expect(row.engineFirstCpuMicros).toBeGreaterThan(0);
-      expect(row.httpUniqueRequestsPerSecond).toBeGreaterThan(0);
-      expect(row.httpReplayRequestsPerSecond).toBeGreaterThan(0);
+    // Every variant once per round; the order is recorded per round.
+    expect(written.roundOrders.telemetry?.map((order) => [...order].sort())).toEqual([
+      [
+        'oncely-otel-noop/fastify/memory',
+        'oncely-otel-sdk/fastify/memory',
+        'oncely/fastify/memory',
+      ],
+      [
+        'oncely-otel-noop/fastify/memory',
+        'oncely-otel-sdk/fastify/memory',
+        'oncely/fastify/memory',
+      ],
+    ]);
+    for (const row of written.telemetry) {
+      expect(row.engineFirstCpuMicros.count).toBe(2);
+      for (const figures of [row.unique, row.replay]) {
+        expect(figures.requestsPerSecond.count).toBe(2);
+        expect(figures.serverCpuMicrosPerRequest.median).toBeGreaterThan(0);
+        expect(figures.errors).toBe(0);
+        if (row.library === 'oncely') continue;
+        // Paired with oncely alone round by round.
+        expect(figures.vsOncely?.count).toBe(2);
+        expect(figures.addedCpuOverOncelyMicros?.count).toBe(2);
+      }
     }
     const readme = await readFile(join(out, 'README.md'), 'utf8');
     expect(readme).toContain('## 6. What @oncely/opentelemetry costs');

@@ -1,7 +1,6 @@
 import type { LibraryId } from '../libraries/types.js';
 import type { AppFactory } from './app.js';
 import { baselineApps } from './baseline.js';
-import { calibrationApps } from './calibration.js';
 import { expressIdempotencyApps } from './express-idempotency.js';
 import { nodeIdempotencyApps } from './node-idempotency.js';
 import { oncelyApps, oncelyTelemetryApps } from './oncely.js';
@@ -9,7 +8,6 @@ import { powertoolsApps } from './powertools.js';
 
 export const APPS: Record<LibraryId, AppFactory> = {
   baseline: baselineApps,
-  calibration: calibrationApps,
   oncely: oncelyApps,
   'oncely-otel-noop': oncelyTelemetryApps('noop'),
   'oncely-otel-sdk': oncelyTelemetryApps('sdk'),

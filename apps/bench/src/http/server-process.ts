@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { nextMessage, startWorker, stopWorker } from '../child.js';
+import { recordObserved } from '../pinning.js';
 import type { ServerJob } from '../workers/http-server.js';
 
 /** A library's server, running in its own process. */
@@ -7,13 +8,16 @@ export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    /** The CPUs the server process reported it may run on. */
+    readonly cpus: string,
   ) {}
 
   static async start(job: ServerJob): Promise<ServerProcess> {
     const child = startWorker('http-server', job);
     try {
-      const ready = await nextMessage<{ port: number }>(child, 'ready', 60_000);
-      return new ServerProcess(child, ready.port);
+      const ready = await nextMessage<{ port: number; cpus?: string }>(child, 'ready', 60_000);
+      recordObserved('servers', ready.cpus);
+      return new ServerProcess(child, ready.port, ready.cpus ?? 'unknown');
     } catch (error) {
       await stopWorker(child);
       throw error;
@@ -25,6 +29,13 @@ export class ServerProcess {
     const reply = nextMessage<{ executions: number }>(this.child, 'executions');
     this.child.send({ type: 'executions' });
     return (await reply).executions;
+  }
+
+  /** CPU microseconds (user + system) the server process has used since it started. */
+  async cpuMicros(): Promise<number> {
+    const reply = nextMessage<{ micros: number }>(this.child, 'cpu');
+    this.child.send({ type: 'cpu' });
+    return (await reply).micros;
   }
 
   /** The server's heap plus ArrayBuffer memory after a full GC. */

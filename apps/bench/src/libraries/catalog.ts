@@ -1,4 +1,3 @@
-import { CALIBRATION_MICROSECONDS } from '../http/calibration.js';
 import type { Framework, LibraryId, StoreKind } from './types.js';
 
 /** What the results say about each library: its package, version and how it was set up. */
@@ -20,14 +19,6 @@ export const LIBRARIES: LibraryInfo[] = [
     http: { express: ['memory'], fastify: ['memory'] },
     configured:
       'No idempotency: parse the JSON order, create it, answer 201. Every ratio is taken against it (or against oncely).',
-  },
-  {
-    id: 'calibration',
-    label: `bare handler + ${CALIBRATION_MICROSECONDS} µs CPU`,
-    packages: [],
-    engineStores: [],
-    http: { fastify: ['memory'] },
-    configured: `Not a library: the bare Fastify handler spinning ${CALIBRATION_MICROSECONDS} µs per request, to show how much added server CPU the 90% target leaves on this machine (autocannon shares its two cores). Same answer on replays: it has no idempotency.`,
   },
   {
     id: 'oncely',

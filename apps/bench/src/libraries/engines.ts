@@ -24,7 +24,5 @@ export async function engineSubject(
       return powertoolsEngine(target);
     case 'express-idempotency':
       throw new Error('express-idempotency is Express middleware only; it has no engine API');
-    case 'calibration':
-      throw new Error('the calibration handler is an HTTP reference only; it has no engine API');
   }
 }

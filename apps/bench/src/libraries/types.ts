@@ -21,7 +21,6 @@ export interface EngineSubject {
 
 export type LibraryId =
   | 'baseline'
-  | 'calibration'
   | 'oncely'
   /** oncely with @oncely/opentelemetry and no SDK registered (the API's no-op). */
   | 'oncely-otel-noop'

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '@oncely/testing';
 import { Redis } from 'ioredis';
+import { pinnedCommand, recordObserved } from '../pinning.js';
 
 export interface RedisTarget {
   url: string;
@@ -21,17 +22,25 @@ export async function redisTarget(url: string | undefined): Promise<RedisTarget>
     return { url, dedicated: false, version: await serverVersion(url), stop: async () => {} };
   }
   const port = await freePort();
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  // On the load generator's CPUs when the run is pinned: never on the server under test's.
+  const command = pinnedCommand('load', 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+  const server = spawn(command.command, command.args, { stdio: ['ignore', 'ignore', 'inherit'] });
   // Never leave the server behind, even when the benchmark dies on an error.
   const killOnExit = () => server.kill();
   process.once('exit', killOnExit);
   server.once('exit', () => process.off('exit', killOnExit));
   const ownUrl = `redis://127.0.0.1:${port}`;
   await waitUntilUp(server, ownUrl);
+  recordObserved('redis', server.pid);
   return {
     url: ownUrl,
     dedicated: true,

@@ -1,8 +1,14 @@
 import { library } from '../libraries/catalog.js';
 import type { BenchResults } from '../results.js';
 import type { EngineRow } from '../scenarios/engine.js';
-import type { HttpRow } from '../scenarios/http.js';
-import { formatNumber as n, ratio, formatRatio as x } from '../stats.js';
+import {
+  formatNumber as n,
+  ratio,
+  formatSpread as s,
+  formatRatio as x,
+  formatRatioSpread as xs,
+} from '../stats.js';
+import { formatBound, formatMeasured } from '../targets.js';
 
 const label = (id: string) => library(id as Parameters<typeof library>[0]).label;
 
@@ -13,31 +19,21 @@ function table(header: string[], rows: string[][]): string {
 
 function httpTable(results: BenchResults): string {
   const rows: string[][] = [];
-  const find = (r: HttpRow, id: string) =>
-    results.http.find(
-      (o) =>
-        o.library === id &&
-        o.framework === r.framework &&
-        o.mode === r.mode &&
-        (id === 'baseline' ? o.store === 'memory' : o.store === r.store),
-    );
   for (const row of results.http) {
-    const bare = find(row, 'baseline');
-    const oncely = find(row, 'oncely');
+    const f = row.figures;
     rows.push([
       row.framework,
-      row.library === 'baseline' || row.library === 'calibration' ? '—' : row.store,
+      row.library === 'baseline' ? '—' : row.store,
       row.mode === 'unique' ? 'unique (first runs)' : 'repeated (replays)',
       label(row.library),
-      n(row.figures.requestsPerSecond),
-      x(ratio(row.figures.requestsPerSecond, bare?.figures.requestsPerSecond)),
-      x(ratio(row.figures.requestsPerSecond, oncely?.figures.requestsPerSecond)),
-      n(row.figures.latencyP50Ms, 1),
-      n(row.figures.latencyP99Ms, 1),
-      n(row.figures.errors),
-      row.figures.redisCpuMicrosPerRequest === undefined
-        ? '—'
-        : n(row.figures.redisCpuMicrosPerRequest, 1),
+      s(f.requestsPerSecond),
+      xs(f.vsBare),
+      xs(f.vsNodeIdempotency),
+      s(f.latencyP99Ms, 1),
+      s(f.serverCpuMicrosPerRequest, 1),
+      s(f.addedCpuOverBareMicros, 1),
+      f.redisCpuMicrosPerRequest ? s(f.redisCpuMicrosPerRequest, 1) : '—',
+      n(f.errors),
     ]);
   }
   return table(
@@ -48,11 +44,12 @@ function httpTable(results: BenchResults): string {
       'library',
       'req/s',
       '× bare',
-      '× oncely',
-      'p50 ms',
+      '× node-idempotency',
       'p99 ms',
-      'errors (non-2xx)',
+      'server CPU µs/request',
+      'added over bare, µs',
       'Redis server CPU µs/request',
+      'errors (non-2xx)',
     ],
     rows,
   );
@@ -170,52 +167,81 @@ function scaleTable(results: BenchResults): string {
   const steps = results.settings.scaleSteps;
   const rows: string[][] = [];
   for (const row of results.scale) {
-    for (const phase of ['firstOpsPerSecond', 'replayOpsPerSecond'] as const) {
-      const start = row.points[0]?.[phase];
+    for (const phase of ['first', 'replay'] as const) {
+      const start = row.points[0]?.[phase].median;
       rows.push([
         row.store,
         label(row.library),
-        phase === 'firstOpsPerSecond' ? 'first execution' : 'replay',
+        phase === 'first' ? 'first execution' : 'replay',
         ...steps.map((step) => {
           const point = row.points.find((p) => p.records === step);
-          return point ? `${n(point[phase])} (${x(ratio(point[phase], start))})` : 'n/a';
+          return point ? `${s(point[phase])} [${x(ratio(point[phase].median, start))}]` : 'n/a';
         }),
       ]);
     }
   }
-  return table(['store', 'library', 'operation', ...steps.map((s) => `${n(s)} records`)], rows);
+  return table(
+    ['store', 'library', 'operation', ...steps.map((step) => `${n(step)} records`)],
+    rows,
+  );
 }
 
-/** The cost of @oncely/opentelemetry next to oncely alone, measured in the same runs. */
+/** The cost of @oncely/opentelemetry next to oncely alone, paired per round. */
 function telemetryTable(results: BenchResults): string {
-  const rows = results.telemetry ?? [];
-  const plain = rows.find((row) => row.library === 'oncely');
   return table(
     [
       'variant',
-      'CPU µs/op, interleaved (first)',
-      'added µs/op',
-      'CPU µs/op, interleaved (replay)',
-      'added µs/op',
-      'engine CPU µs/op (first, own process)',
-      'Fastify req/s (unique)',
+      'Fastify req/s (first runs)',
       '× oncely',
+      'server CPU µs/request',
+      'added µs',
       'Fastify req/s (replays)',
       '× oncely',
+      'server CPU µs/request',
+      'added µs',
+      'engine CPU µs/op (first)',
+      'added µs',
+      'engine CPU µs/op (replay)',
+      'added µs',
     ],
-    rows.map((row) => [
+    results.telemetry.map((row) => [
       row.label,
-      n(row.interleavedFirstCpuMicros, 1),
-      plain ? n(row.interleavedFirstCpuMicros - plain.interleavedFirstCpuMicros, 1) : '—',
-      n(row.interleavedReplayCpuMicros, 1),
-      plain ? n(row.interleavedReplayCpuMicros - plain.interleavedReplayCpuMicros, 1) : '—',
-      n(row.engineFirstCpuMicros, 1),
-      n(row.httpUniqueRequestsPerSecond),
-      x(ratio(row.httpUniqueRequestsPerSecond, plain?.httpUniqueRequestsPerSecond)),
-      n(row.httpReplayRequestsPerSecond),
-      x(ratio(row.httpReplayRequestsPerSecond, plain?.httpReplayRequestsPerSecond)),
+      s(row.unique.requestsPerSecond),
+      xs(row.unique.vsOncely),
+      s(row.unique.serverCpuMicrosPerRequest, 1),
+      s(row.unique.addedCpuOverOncelyMicros, 1),
+      s(row.replay.requestsPerSecond),
+      xs(row.replay.vsOncely),
+      s(row.replay.serverCpuMicrosPerRequest, 1),
+      s(row.replay.addedCpuOverOncelyMicros, 1),
+      s(row.engineFirstCpuMicros, 1),
+      s(row.engineAddedFirstCpuMicros, 1),
+      s(row.engineReplayCpuMicros, 1),
+      s(row.engineAddedReplayCpuMicros, 1),
     ]),
   );
+}
+
+function targetsSection(results: BenchResults): string {
+  return results.targets
+    .map((target) => {
+      const figures = target.figures.length
+        ? `\n\n${table(
+            ['figure', 'measured: median (min–max)', 'target', 'status'],
+            target.figures.map((f) => [f.figure, formatMeasured(f), formatBound(f), f.status]),
+          )}`
+        : '';
+      return `**${target.status}**: ${target.target}. ${target.detail}.${figures}`;
+    })
+    .join('\n\n');
+}
+
+function pinningLine(results: BenchResults): string {
+  const p = results.pinning;
+  if (!p.applied)
+    return `**Not pinned** (${p.reason}): the servers, the load generator and Redis shared every CPU.`;
+  const o = p.observed;
+  return `Pinned with ${p.tool}: each server under test (and each worker measuring a library in-process) on CPU ${p.subjectCpus.join(',')}, the load generator (autocannon in the parent process) and the dedicated Redis on CPU ${p.loadCpus.join(',')}. As the kernel reported them (Cpus_allowed_list): load generator ${o.loadGenerator ?? 'n/a'}, Redis ${o.redis ?? 'n/a'}, servers ${o.servers.join(' / ') || 'n/a'}, workers ${o.workers.join(' / ') || 'n/a'}.`;
 }
 
 export function markdownReport(results: BenchResults): string {
@@ -231,26 +257,33 @@ export function markdownReport(results: BenchResults): string {
     ]);
   return `# Benchmark results
 
-${results.quick ? '**Quick (smoke) run: tiny workloads, figures are not meaningful.**\n\n' : ''}Run on ${results.date} in ${n(results.durationSeconds)} s: ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, Redis ${results.redis.version} (${results.redis.dedicated ? 'a dedicated redis-server started for this run' : 'a shared server'}). Load average at start: ${m.loadAverageAtStart.join(' / ')}. Every figure is the median of ${results.runs} run(s), each library in its own process; the machine is small and shared, so read the **ratios** (to the bare handler or to oncely, measured in the same run), not the absolute numbers.
+${results.quick ? '**Quick (smoke) run: tiny workloads, figures are not meaningful.**\n\n' : ''}Run on ${results.date} in ${n(results.durationSeconds)} s: ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, Redis ${results.redis.version} (${results.redis.dedicated ? 'a dedicated redis-server started for this run' : 'a shared server'}). Load average at start: ${m.loadAverageAtStart.join(' / ')}. Time per scenario: ${
+    Object.entries(results.scenarioSeconds)
+      .map(([name, seconds]) => `${name} ${n(seconds)} s`)
+      .join(', ') || 'n/a'
+  }.
 
-Settings: HTTP ${results.settings.httpSeconds} s per measurement with ${results.settings.connections} connections (autocannon in the parent process, each server in its own process on 127.0.0.1); engine ${results.settings.engineSeconds} s per phase at 16 operations in flight.
+${pinningLine(results)}
+
+Every case ran once per round, ${results.rounds} round(s), in an order that changes from round to round (\`roundOrders\` in results.json). Figures are the **median (min–max) over the rounds**; every ratio and difference pairs a case with its reference **measured in the same round** (oncely ÷ bare of that round, oncely ÷ node-idempotency of that round) before the median is taken. Server CPU per request: \`process.cpuUsage()\` of the server process over the measured window ÷ requests answered.
+
+Settings: HTTP ${results.settings.httpSeconds} s per measured window after a ${results.settings.warmupSeconds} s warm-up (first executions and replays each get one), ${results.settings.connections} connections (autocannon in the parent process, each server in its own process on 127.0.0.1, Node's default GC settings); engine ${results.settings.engineSeconds} s per phase at 16 operations in flight; scale ${results.settings.scaleSamples} samples of ${n(results.settings.scaleSampleOperations)} operations per step and phase.
 
 ## Targets
 
-${table(
-  ['target', 'status', 'by how much'],
-  results.targets.map((t) => [t.target, `**${t.status}**`, t.detail]),
-)}
+A target is PASS only when the median of every figure clears it, MISS when one does not, NOT MEASURED when a case did not run.
+
+${targetsSection(results)}
 
 ## 2. HTTP (Express and Fastify, memory and Redis)
 
-Unique keys: every request carries a fresh Idempotency-Key, so each is a first execution. Repeated keys: ${50} keys are stored first, then every request replays one of them. "× bare" compares with the bare handler on the same framework and key mode. "Redis server CPU µs/request": the dedicated Redis server's CPU time (INFO cpu, user + system) over the load, divided by its requests; the server shares the machine's cores with the load generator and the app.
+Unique keys: every request carries a fresh Idempotency-Key, so each is a first execution. Repeated keys: ${50} keys are stored first, then every request replays one of them. "× bare" and "× node-idempotency": req/s ÷ the reference's req/s of the same round (same framework and key mode; same store for node-idempotency), median (min–max) over rounds. "server CPU µs/request": the server process's CPU over the window ÷ requests (on Redis this process is also the Redis client); "added over bare": that minus the bare handler's of the same round. "Redis server CPU µs/request": the dedicated Redis server's CPU time (INFO cpu, user + system) over the window ÷ requests.
 
 ${httpTable(results)}
 
 ## 1. Engine only (no HTTP)
 
-Each library called directly, 16 calls in flight. CPU: \`process.cpuUsage()\` delta divided by operations. Allocation: growth of V8's used heap over batches of operations during which no GC ran (checked with a GC PerformanceObserver; the worker runs with \`--max-semi-space-size=64\` and \`--expose-gc\`), median of 5 batches; it includes what the store keeps.
+Each library called directly, 16 calls in flight, medians over ${results.rounds} round(s). CPU: \`process.cpuUsage()\` delta divided by operations. Allocation: growth of V8's used heap over batches of operations during which no GC ran (checked with a GC PerformanceObserver; the worker runs with \`--max-semi-space-size=64\` and \`--expose-gc\`), median of 5 batches; it includes what the store keeps.
 
 ${engineTable(results)}
 
@@ -268,15 +301,15 @@ Postgres: only oncely has a Postgres store among these libraries (measured in a 
 
 ## 5. Scale: throughput as stored records grow
 
-Records at the start of each step (memory: filled through the library itself; Redis: copies of real records each library wrote, loaded with pipelined RESTORE). 2000-operation samples, 16 in flight; in brackets the ratio to the first step.
+Records at the start of each step (memory: filled through the library itself; Redis: copies of real records each library wrote, loaded with pipelined RESTORE). Samples of ${n(results.settings.scaleSampleOperations)} operations, 16 in flight, first executions and replays alternating; ops/s is the median (min–max) over 5 blocks of samples (operations ÷ time summed over the block, GC pauses included); in brackets the ratio of medians to the first step. Memory stores stay between the stated count and twice it while measured (a store that would pass twice the count is refilled from scratch, untimed); replays pick records at random over the whole store.
 
 ${scaleTable(results)}
 
 ## 6. What @oncely/opentelemetry costs
 
 ${
-  results.telemetry?.length
-    ? `oncely on the memory store alone, with \`oncelyTelemetry()\` and no SDK registered (the API's no-op tracer and meter), and with the real SDK (\`BasicTracerProvider\` + \`BatchSpanProcessor\` to an exporter that discards, \`MeterProvider\` + \`PeriodicExportingMetricReader\`, the async-hooks context manager). "Interleaved": the three in one process, alternating batches, so a busy machine slows all three alike: read the added µs per operation there. Then each in its own process like the engine scenario, and through Fastify (req/s, × oncely alone); those drift on a shared machine.
+  results.telemetry.length
+    ? `oncely on the memory store alone, with \`oncelyTelemetry()\` and no SDK registered (the API's no-op tracer and meter), and with the real SDK (\`BasicTracerProvider\` + \`BatchSpanProcessor\` to an exporter that discards, \`MeterProvider\` + \`PeriodicExportingMetricReader\`, the async-hooks context manager). Fastify: the same pinned, interleaved method as the HTTP scenario; "× oncely" and "added µs" pair each round with oncely alone of that round. Engine: the three in one process alternating batches, once per round, added µs over oncely alone in the same process.
 
 ${telemetryTable(results)}`
     : 'Not measured in this run (`--only telemetry`).'

@@ -5,7 +5,6 @@ import { ratio } from '../stats.js';
 
 const COLORS: Record<LibraryId, string> = {
   baseline: '#9e9e9e',
-  calibration: '#bdbdbd',
   oncely: '#1565c0',
   'oncely-otel-noop': '#42a5f5',
   'oncely-otel-sdk': '#0d47a1',
@@ -34,7 +33,7 @@ export function chartSvg(results: BenchResults): string {
     text(
       20,
       y,
-      'HTTP requests/s relative to the bare handler (same framework, same run; median)',
+      'HTTP requests/s relative to the bare handler (same framework, paired per round; median)',
       'font-size="16" font-weight="bold"',
     ),
   );
@@ -44,9 +43,6 @@ export function chartSvg(results: BenchResults): string {
   for (const framework of ['express', 'fastify'] as const) {
     for (const store of ['memory', 'redis'] as const) {
       for (const mode of ['unique', 'replay'] as const) {
-        const bare = results.http.find(
-          (r) => r.library === 'baseline' && r.framework === framework && r.mode === mode,
-        );
         const bars = results.http
           .filter(
             (r) =>
@@ -57,7 +53,7 @@ export function chartSvg(results: BenchResults): string {
           )
           .map((r) => ({
             id: r.library,
-            value: ratio(r.figures.requestsPerSecond, bare?.figures.requestsPerSecond),
+            value: r.figures.vsBare?.median ?? Number.NaN,
           }));
         if (bars.length) {
           groups.push({
@@ -157,9 +153,9 @@ export function chartSvg(results: BenchResults): string {
   });
   let legendY = chartTop + 10;
   for (const row of results.scale) {
-    const start = row.points[0]?.firstOpsPerSecond;
+    const start = row.points[0]?.first.median;
     const coords = row.points
-      .map((p) => [steps.indexOf(p.records), ratio(p.firstOpsPerSecond, start)] as const)
+      .map((p) => [steps.indexOf(p.records), ratio(p.first.median, start)] as const)
       .filter(([i, v]) => i >= 0 && Number.isFinite(v))
       .map(([i, v]) => `${xOf(i).toFixed(1)},${yOf(v).toFixed(1)}`);
     const dash = row.store === 'redis' ? ' stroke-dasharray="6 3"' : '';
@@ -184,7 +180,7 @@ export function chartSvg(results: BenchResults): string {
     text(
       20,
       y,
-      `${results.date} · ${results.machine.cores} cores · median of ${results.runs} run(s)${results.quick ? ' · QUICK RUN' : ''}`,
+      `${results.date} · ${results.machine.cores} cores · median of ${results.rounds} round(s)${results.pinning.applied ? ' · pinned' : ' · not pinned'}${results.quick ? ' · QUICK RUN' : ''}`,
       'font-size="10" fill="#555"',
     ),
   );

@@ -3,6 +3,7 @@ import { type BenchContext, storeTarget } from '../context.js';
 import { LIBRARIES } from '../libraries/catalog.js';
 import type { LibraryId, StoreKind } from '../libraries/types.js';
 import { deleteByPrefix } from '../redis/admin.js';
+import { inRounds } from '../rounds.js';
 import { median } from '../stats.js';
 import type { EngineJob, EngineReport } from '../workers/engine.js';
 
@@ -18,15 +19,21 @@ export interface EngineRow {
   first: EngineFigures;
   replay: EngineFigures;
   retainedBytesPerRecord: number;
+  /** Each round's report (index = round). */
   runs: EngineReport[];
 }
+
+/**
+ * The engine worker measures allocation per operation over GC-free batches, so it runs with a
+ * large young generation; CPU per operation is then a little lower than with Node's defaults.
+ */
+const ENGINE_FLAGS = ['--max-semi-space-size=64'];
 
 const CONCURRENCY = 16;
 
 /**
  * Scenario 1: each library driven directly (no HTTP), first executions then replays, in its
- * own process per run. Runs are interleaved (all libraries, then all again) so that a noisy
- * moment on the machine does not land on one library only.
+ * own process (pinned to the server CPU when the run is pinned), every case once per round.
  */
 export async function engineScenario(context: BenchContext): Promise<EngineRow[]> {
   const cases: { library: LibraryId; store: StoreKind }[] = [];
@@ -35,25 +42,29 @@ export async function engineScenario(context: BenchContext): Promise<EngineRow[]
       if (entry.engineStores.includes(store)) cases.push({ library: entry.id, store });
     }
   }
-  const reports = new Map<string, EngineReport[]>();
-  for (let run = 1; run <= context.options.runs; run++) {
-    for (const { library, store } of cases) {
-      const target = storeTarget(context, store, 'engine', run, library);
+  const name = ({ library, store }: (typeof cases)[number]) => `${library}/${store}`;
+  // Every case once per round, in an order that changes per round (see rounds.ts).
+  const { byCase: reports } = await inRounds(
+    cases,
+    context.options.rounds,
+    name,
+    async (testCase, round) => {
+      const { library, store } = testCase;
+      const target = storeTarget(context, store, 'engine', round, library);
       const job: EngineJob = {
         library,
         target,
         seconds: context.options.engineSeconds,
         concurrency: CONCURRENCY,
       };
-      const report = await runWorker<EngineReport>('engine', job);
+      const report = await runWorker<EngineReport>('engine', job, ENGINE_FLAGS);
       if (store === 'redis') await deleteByPrefix(context.admin, target.prefix);
       context.log(
-        `engine run ${run} ${library}/${store}: first ${Math.round(report.first.opsPerSecond)}/s, replay ${Math.round(report.replay.opsPerSecond)}/s`,
+        `engine round ${round + 1} ${library}/${store}: first ${Math.round(report.first.opsPerSecond)}/s ${report.first.cpuMicrosPerOp.toFixed(1)} µs/op, replay ${Math.round(report.replay.opsPerSecond)}/s ${report.replay.cpuMicrosPerOp.toFixed(1)} µs/op`,
       );
-      const key = `${library}/${store}`;
-      reports.set(key, [...(reports.get(key) ?? []), report]);
-    }
-  }
+      return report;
+    },
+  );
   return cases.map(({ library, store }) => {
     const runs = reports.get(`${library}/${store}`) ?? [];
     const figures = (phase: 'first' | 'replay'): EngineFigures => ({

@@ -1,35 +1,47 @@
-import { type BenchContext, type HttpCase, storeTarget } from '../context.js';
-import { type LoadResult, load, postOrder } from '../http/load.js';
-import { ServerProcess } from '../http/server-process.js';
+import type { BenchContext, HttpCase } from '../context.js';
+import {
+  type HttpCaseRound,
+  type HttpSample,
+  type KeyMode,
+  measureCase,
+} from '../http/measure-case.js';
 import { LIBRARIES } from '../libraries/catalog.js';
-import { deleteByPrefix, serverCpuSeconds } from '../redis/admin.js';
-import { median } from '../stats.js';
+import type { LibraryId } from '../libraries/types.js';
+import { inRounds } from '../rounds.js';
+import { divide, paired, type Spread, spread, subtract } from '../stats.js';
 
-export type KeyMode = 'unique' | 'replay';
+export type { KeyMode };
 
 export interface HttpFigures {
-  requestsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
+  requestsPerSecond: Spread;
+  latencyP50Ms: Spread;
+  latencyP99Ms: Spread;
+  /** Server process CPU µs per request (on Redis: the Redis client's process). */
+  serverCpuMicrosPerRequest: Spread;
+  /** Dedicated Redis server's CPU µs per request (Redis cases on a dedicated server). */
+  redisCpuMicrosPerRequest?: Spread;
+  /** Non-2xx answers, connection errors and timeouts, over every round. */
   errors: number;
-  /**
-   * CPU the Redis server spent per request (µs), for Redis measurements on a dedicated server
-   * (nothing else uses it): on a small machine the server shares the cores with the load.
-   */
-  redisCpuMicrosPerRequest?: number;
+  /** req/s ÷ the bare handler's (same framework, same key mode), round by round. */
+  vsBare?: Spread;
+  /** req/s ÷ @node-idempotency/core's (same framework, store and key mode), round by round. */
+  vsNodeIdempotency?: Spread;
+  /** req/s ÷ oncely's (same framework, store and key mode), round by round. */
+  vsOncely?: Spread;
+  /** p99 latency ÷ @node-idempotency/core's, round by round (below 1: better). */
+  p99VsNodeIdempotency?: Spread;
+  /** Server CPU µs per request minus the bare handler's, round by round. */
+  addedCpuOverBareMicros?: Spread;
+  /** Server CPU µs per request minus oncely alone's, round by round (telemetry scenario). */
+  addedCpuOverOncelyMicros?: Spread;
 }
-
-/** One load run, and the Redis server's CPU per request during it where that was measured. */
-type MeasuredLoad = LoadResult & { redisCpuMicrosPerRequest?: number };
 
 export interface HttpRow extends HttpCase {
   mode: KeyMode;
   figures: HttpFigures;
-  runs: (MeasuredLoad & { executions: number })[];
+  /** The measured window of each round (index = round). */
+  rounds: HttpSample[];
 }
-
-/** Keys whose first result is stored before the replay load cycles over them. */
-const REPLAY_KEYS = 50;
 
 export function httpCases(): HttpCase[] {
   const cases: HttpCase[] = [];
@@ -45,104 +57,116 @@ export function httpCases(): HttpCase[] {
   return cases;
 }
 
-/**
- * Scenario 2: a real server per library (its own process, 127.0.0.1) under autocannon from
- * this process. Unique keys: every request carries a fresh Idempotency-Key (first executions).
- * Repeated keys: a few keys are stored first, then every request replays one of them.
- * The server counts how often the business logic ran, so a library that "replays" by running
- * the handler again would show it.
- */
-export async function httpScenario(context: BenchContext): Promise<HttpRow[]> {
-  const cases = httpCases();
-  const results = new Map<string, HttpRow['runs']>();
-  const { httpSeconds, connections, runs } = context.options;
-  for (let run = 1; run <= runs; run++) {
-    for (const testCase of cases) {
-      const { library, framework, store } = testCase;
-      const target = storeTarget(context, store, 'http', run, library, framework);
-      const server = await ServerProcess.start({ library, framework, target });
-      try {
-        let counter = 0;
-        const fresh = () => `${target.prefix}:k:${counter++}`;
-        // The Redis server's CPU over one load, where only this run uses that server.
-        const measured = async (run: () => Promise<LoadResult>): Promise<MeasuredLoad> => {
-          if (store !== 'redis' || !context.redis.dedicated) return run();
-          const before = await serverCpuSeconds(context.admin);
-          const result = await run();
-          const used = (await serverCpuSeconds(context.admin)) - before;
-          return { ...result, redisCpuMicrosPerRequest: (used * 1e6) / result.requests };
-        };
-        // Warm-up: the JIT, the connections, the store.
-        await load({
-          port: server.port,
-          seconds: 0.5,
-          connections,
-          nextKey: fresh,
-        });
-        const before = await server.executions();
-        const unique = await measured(() =>
-          load({ port: server.port, seconds: httpSeconds, connections, nextKey: fresh }),
-        );
-        const afterUnique = await server.executions();
+export const caseName = ({ library, framework, store }: HttpCase) =>
+  `${library}/${framework}/${store}`;
 
-        const replayKeys = Array.from({ length: REPLAY_KEYS }, (_, i) => `${target.prefix}:r:${i}`);
-        for (const key of replayKeys) {
-          const status = await postOrder(server.port, key);
-          if (status !== 201)
-            throw new Error(`${library}/${framework}/${store}: seeding got ${status}`);
-        }
-        // Libraries that store after answering need a moment before their records are complete.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        const seeded = await server.executions();
-        let next = 0;
-        const replay = await measured(() =>
-          load({
-            port: server.port,
-            seconds: httpSeconds,
-            connections,
-            nextKey: () => replayKeys[next++ % REPLAY_KEYS] as string,
-          }),
-        );
-        const afterReplay = await server.executions();
-        const add = (mode: KeyMode, result: MeasuredLoad, executions: number) => {
-          const key = `${library}/${framework}/${store}/${mode}`;
-          results.set(key, [...(results.get(key) ?? []), { ...result, executions }]);
-        };
-        add('unique', unique, afterUnique - before);
-        add('replay', replay, afterReplay - seeded);
-        context.log(
-          `http run ${run} ${library}/${framework}/${store}: unique ${Math.round(unique.requestsPerSecond)} req/s (${unique.errors} errors), replay ${Math.round(replay.requestsPerSecond)} req/s (${replay.errors} errors)`,
-        );
-      } finally {
-        await server.stop();
-        if (store === 'redis') await deleteByPrefix(context.admin, target.prefix);
-      }
-    }
-  }
+/** Rows of every case and key mode from per-round measurements; ratios not yet paired. */
+export function httpRows(cases: HttpCase[], byCase: Map<string, HttpCaseRound[]>): HttpRow[] {
   const rows: HttpRow[] = [];
   for (const testCase of cases) {
+    const measured = byCase.get(caseName(testCase)) ?? [];
     for (const mode of ['unique', 'replay'] as const) {
-      const runsOf =
-        results.get(`${testCase.library}/${testCase.framework}/${testCase.store}/${mode}`) ?? [];
+      const rounds = measured.map((round) => round[mode]);
+      const redis = rounds.map((r) => r.redisCpuMicrosPerRequest ?? Number.NaN);
       rows.push({
         ...testCase,
         mode,
+        rounds,
         figures: {
-          requestsPerSecond: median(runsOf.map((r) => r.requestsPerSecond)),
-          latencyP50Ms: median(runsOf.map((r) => r.latencyP50Ms)),
-          latencyP99Ms: median(runsOf.map((r) => r.latencyP99Ms)),
-          errors: runsOf.reduce((sum, r) => sum + r.errors, 0),
-          ...(runsOf.some((r) => r.redisCpuMicrosPerRequest !== undefined)
-            ? {
-                redisCpuMicrosPerRequest: median(
-                  runsOf.map((r) => r.redisCpuMicrosPerRequest ?? Number.NaN),
-                ),
-              }
-            : {}),
+          requestsPerSecond: spread(rounds.map((r) => r.requestsPerSecond)),
+          latencyP50Ms: spread(rounds.map((r) => r.latencyP50Ms)),
+          latencyP99Ms: spread(rounds.map((r) => r.latencyP99Ms)),
+          serverCpuMicrosPerRequest: spread(rounds.map((r) => r.serverCpuMicrosPerRequest)),
+          ...(redis.some(Number.isFinite) ? { redisCpuMicrosPerRequest: spread(redis) } : {}),
+          errors: rounds.reduce((sum, r) => sum + r.errors, 0),
         },
-        runs: runsOf,
       });
     }
   }
   return rows;
+}
+
+/**
+ * Pair each row with a reference measured in the same rounds: ratio of req/s per round, and the
+ * server CPU difference per round. `reference` finds the row to compare with (or none).
+ */
+export function pairWith(
+  row: HttpRow,
+  reference: HttpRow | undefined,
+): { rate: Spread; p99: Spread; addedCpu: Spread } | undefined {
+  if (!reference || reference === row) return undefined;
+  const of = (r: HttpRow, pick: (s: HttpSample) => number) => r.rounds.map(pick);
+  return {
+    rate: paired(
+      of(row, (s) => s.requestsPerSecond),
+      of(reference, (s) => s.requestsPerSecond),
+      divide,
+    ),
+    p99: paired(
+      of(row, (s) => s.latencyP99Ms),
+      of(reference, (s) => s.latencyP99Ms),
+      divide,
+    ),
+    addedCpu: paired(
+      of(row, (s) => s.serverCpuMicrosPerRequest),
+      of(reference, (s) => s.serverCpuMicrosPerRequest),
+      subtract,
+    ),
+  };
+}
+
+function findRow(
+  rows: HttpRow[],
+  library: LibraryId,
+  row: HttpRow,
+  anyStore = false,
+): HttpRow | undefined {
+  return rows.find(
+    (r) =>
+      r.library === library &&
+      r.framework === row.framework &&
+      r.mode === row.mode &&
+      (anyStore || r.store === row.store),
+  );
+}
+
+/**
+ * Scenario 2: a real server per library (its own process, 127.0.0.1, pinned to its own CPU
+ * when the run is pinned) under autocannon from this process. Every case once per round, in
+ * an order that changes per round; every ratio pairs the figures of one round.
+ * The server counts how often the business logic ran, so a library that "replays" by running
+ * the handler again would show it.
+ */
+export async function httpScenario(
+  context: BenchContext,
+): Promise<{ rows: HttpRow[]; orders: string[][] }> {
+  const cases = httpCases();
+  const { byCase, orders } = await inRounds(
+    cases,
+    context.options.rounds,
+    caseName,
+    async (testCase, round) => {
+      const result = await measureCase(context, testCase, round);
+      context.log(
+        `http round ${round + 1} ${caseName(testCase)}: unique ${Math.round(result.unique.requestsPerSecond)} req/s ${result.unique.serverCpuMicrosPerRequest.toFixed(0)} µs/req (${result.unique.errors} errors), replay ${Math.round(result.replay.requestsPerSecond)} req/s ${result.replay.serverCpuMicrosPerRequest.toFixed(0)} µs/req (${result.replay.errors} errors)`,
+      );
+      return result;
+    },
+  );
+  const rows = httpRows(cases, byCase);
+  for (const row of rows) {
+    const bare = pairWith(row, findRow(rows, 'baseline', row, true));
+    const peer = pairWith(row, findRow(rows, 'node-idempotency', row));
+    const oncely = pairWith(row, findRow(rows, 'oncely', row));
+    if (bare) {
+      row.figures.vsBare = bare.rate;
+      row.figures.addedCpuOverBareMicros = bare.addedCpu;
+    }
+    if (peer) {
+      row.figures.vsNodeIdempotency = peer.rate;
+      row.figures.p99VsNodeIdempotency = peer.p99;
+    }
+    if (oncely) row.figures.vsOncely = oncely.rate;
+  }
+  return { rows, orders };
 }

@@ -18,15 +18,19 @@ const PIPELINE = 5_000;
 
 /**
  * Scenario 5: does a first execution (acquire) and a replay stay flat as records pile up?
- * Memory: each library fills its own store through its API, 1e3 -> 1e6, in one process.
+ * Memory: each library fills its own store through its API, 1e3 -> 1e6, in one process
+ * (pinned to the server CPU), and is measured in many small samples that keep the store
+ * between the stated count and twice it; the spread is over blocks of samples.
  * Redis: the server is filled with copies (DUMP/RESTORE, pipelined) of real records each
  * library wrote, under this run's prefix, with a TTL; then every library is measured at that
  * size. Everything is removed by prefix (SCAN + UNLINK) at the end.
  */
 export async function scaleScenario(context: BenchContext): Promise<ScaleRow[]> {
-  const { scaleSteps, quick } = context.options;
-  const operations = quick ? 500 : 2000;
-  const samples = quick ? 1 : 3;
+  const { scaleSteps, scaleSampleOperations: operations, scaleSamples: samples } = context.options;
+  // Five blocks of samples give the spread; Redis is not a target here and its first
+  // executions add records to the filled server, so it takes a quarter of the samples.
+  const blocks = Math.min(5, samples);
+  const redisSamples = Math.max(blocks, Math.round(samples / 4));
   const rows: ScaleRow[] = [];
   for (const entry of LIBRARIES) {
     if (entry.id === 'baseline' || !entry.engineStores.includes('memory')) continue;
@@ -37,12 +41,13 @@ export async function scaleScenario(context: BenchContext): Promise<ScaleRow[]> 
       fillHere: true,
       operations,
       samples,
+      blocks,
     };
     const points = await runWorker<ScalePoint[]>('scale', job, ['--max-old-space-size=8192']);
     rows.push({ library: entry.id, store: 'memory', points });
     for (const point of points) {
       context.log(
-        `scale memory ${entry.id} @${point.records}: first ${Math.round(point.firstOpsPerSecond)}/s, replay ${Math.round(point.replayOpsPerSecond)}/s (fill ${point.fillSeconds.toFixed(1)} s)`,
+        `scale memory ${entry.id} @${point.records}-${point.recordsAtMost}: first ${Math.round(point.first.median)}/s, replay ${Math.round(point.replay.median)}/s (fill ${point.fillSeconds.toFixed(1)} s)`,
       );
     }
   }
@@ -66,14 +71,15 @@ export async function scaleScenario(context: BenchContext): Promise<ScaleRow[]> 
           steps: [step],
           fillHere: false,
           operations,
-          samples,
+          samples: redisSamples,
+          blocks,
         };
         const [point] = await runWorker<ScalePoint[]>('scale', job);
         if (!point) throw new Error('the scale worker measured nothing');
         point.fillSeconds = fillSeconds;
         byLibrary.set(library, [...(byLibrary.get(library) ?? []), point]);
         context.log(
-          `scale redis ${library} @${step}: first ${Math.round(point.firstOpsPerSecond)}/s, replay ${Math.round(point.replayOpsPerSecond)}/s (fill ${fillSeconds.toFixed(1)} s)`,
+          `scale redis ${library} @${step}: first ${Math.round(point.first.median)}/s, replay ${Math.round(point.replay.median)}/s (fill ${fillSeconds.toFixed(1)} s)`,
         );
       }
     }

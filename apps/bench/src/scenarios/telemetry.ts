@@ -1,11 +1,11 @@
 import { runWorker } from '../child.js';
-import { type BenchContext, storeTarget } from '../context.js';
-import { load, postOrder } from '../http/load.js';
-import { ServerProcess } from '../http/server-process.js';
+import type { BenchContext, HttpCase } from '../context.js';
+import { measureCase } from '../http/measure-case.js';
 import type { LibraryId } from '../libraries/types.js';
-import { median } from '../stats.js';
-import type { EngineJob, EngineReport } from '../workers/engine.js';
-import type { TelemetryJob, TelemetryReport } from '../workers/telemetry.js';
+import { inRounds } from '../rounds.js';
+import { paired, type Spread, spread, subtract } from '../stats.js';
+import type { TelemetryJob, TelemetryReport, TelemetryVariant } from '../workers/telemetry.js';
+import { caseName, type HttpFigures, type HttpRow, httpRows, pairWith } from './http.js';
 
 export const TELEMETRY_VARIANTS = [
   { library: 'oncely', label: 'oncely, no telemetry' },
@@ -14,95 +14,88 @@ export const TELEMETRY_VARIANTS = [
 ] as const satisfies readonly { library: LibraryId; label: string }[];
 
 export interface TelemetryRow {
-  library: (typeof TELEMETRY_VARIANTS)[number]['library'];
+  library: TelemetryVariant;
   label: string;
   /**
-   * CPU µs per operation with the three interleaved in one process (engine, memory store):
-   * the figure to read on a busy machine, where separate processes drift apart.
+   * Fastify on the memory store, the same pinned, interleaved method as scenario 2: first
+   * executions and replays; `vsOncely` and `addedCpuOverOncelyMicros` pair each round with
+   * oncely alone measured in that round.
    */
-  interleavedFirstCpuMicros: number;
-  interleavedReplayCpuMicros: number;
-  /** Engine on the memory store: CPU µs per operation. */
-  engineFirstCpuMicros: number;
-  engineReplayCpuMicros: number;
-  engineFirstOpsPerSecond: number;
-  /** Fastify on the memory store, fresh keys (first executions) and replays. */
-  httpUniqueRequestsPerSecond: number;
-  httpReplayRequestsPerSecond: number;
+  unique: HttpFigures;
+  replay: HttpFigures;
+  /**
+   * Engine only, the three variants in one process alternating short batches (so a busy
+   * machine slows all three alike), once per round: CPU µs per operation, and added over
+   * oncely alone in the same process.
+   */
+  engineFirstCpuMicros: Spread;
+  engineReplayCpuMicros: Spread;
+  engineAddedFirstCpuMicros?: Spread;
+  engineAddedReplayCpuMicros?: Spread;
 }
-
-const CONCURRENCY = 16;
-const REPLAY_KEYS = 50;
 
 /**
  * What @oncely/opentelemetry costs: oncely alone, with the listener on the API's no-op (no SDK
- * registered), and with the real SDK, on the memory store (so the store's network is not what
- * is measured), engine-level and through Fastify. Interleaved runs, medians, like the others.
+ * registered), and with the real SDK, on the memory store (so no store network is measured).
  */
-export async function telemetryScenario(context: BenchContext): Promise<TelemetryRow[]> {
-  const { runs, engineSeconds, httpSeconds, connections } = context.options;
-  const engine = new Map<string, EngineReport[]>();
-  const unique = new Map<string, number[]>();
-  const replay = new Map<string, number[]>();
-  const push = (map: Map<string, number[]>, key: string, value: number) =>
-    map.set(key, [...(map.get(key) ?? []), value]);
+export async function telemetryScenario(
+  context: BenchContext,
+): Promise<{ rows: TelemetryRow[]; orders: string[][] }> {
+  const { rounds, quick } = context.options;
+  const cases: HttpCase[] = TELEMETRY_VARIANTS.map(({ library }) => ({
+    library,
+    framework: 'fastify',
+    store: 'memory',
+  }));
   const interleaved: TelemetryReport[] = [];
-  for (let run = 1; run <= runs; run++) {
-    const job: TelemetryJob = context.options.quick
-      ? { rounds: 4, batch: 200 }
-      : { rounds: 20, batch: 1000 };
-    interleaved.push(await runWorker<TelemetryReport>('telemetry', job));
-    for (const { library } of TELEMETRY_VARIANTS) {
-      const target = storeTarget(context, 'memory', 'telemetry', run, library);
-      const job: EngineJob = { library, target, seconds: engineSeconds, concurrency: CONCURRENCY };
-      const report = await runWorker<EngineReport>('engine', job);
-      engine.set(library, [...(engine.get(library) ?? []), report]);
-
-      const server = await ServerProcess.start({ library, framework: 'fastify', target });
-      try {
-        let counter = 0;
-        const fresh = () => `${target.prefix}:k:${counter++}`;
-        await load({ port: server.port, seconds: 0.5, connections, nextKey: fresh });
-        const first = await load({
-          port: server.port,
-          seconds: httpSeconds,
-          connections,
-          nextKey: fresh,
-        });
-        let next = 0;
-        const keys = Array.from({ length: REPLAY_KEYS }, (_, i) => `${target.prefix}:r:${i}`);
-        for (const key of keys) {
-          const status = await postOrder(server.port, key);
-          if (status !== 201) throw new Error(`${library}: seeding got ${status}`);
-        }
-        const again = await load({
-          port: server.port,
-          seconds: httpSeconds,
-          connections,
-          nextKey: () => keys[next++ % REPLAY_KEYS] as string,
-        });
-        push(unique, library, first.requestsPerSecond);
-        push(replay, library, again.requestsPerSecond);
-        context.log(
-          `telemetry run ${run} ${library}: engine ${report.first.cpuMicrosPerOp.toFixed(1)} µs/op, fastify ${Math.round(first.requestsPerSecond)} req/s unique, ${Math.round(again.requestsPerSecond)} req/s replay`,
-        );
-      } finally {
-        await server.stop();
-      }
+  const job: TelemetryJob = quick ? { rounds: 4, batch: 200 } : { rounds: 20, batch: 1000 };
+  const { byCase, orders } = await inRounds(cases, rounds, caseName, async (testCase, round) => {
+    // The in-process engine comparison once per round, before the round's first server.
+    if (interleaved.length === round) {
+      interleaved.push(await runWorker<TelemetryReport>('telemetry', job));
     }
-  }
-  return TELEMETRY_VARIANTS.map(({ library, label }) => {
-    const reports = engine.get(library) ?? [];
+    const result = await measureCase(context, testCase, round, 'telemetry');
+    context.log(
+      `telemetry round ${round + 1} ${testCase.library}: fastify ${Math.round(result.unique.requestsPerSecond)} req/s ${result.unique.serverCpuMicrosPerRequest.toFixed(0)} µs/req unique, ${Math.round(result.replay.requestsPerSecond)} req/s ${result.replay.serverCpuMicrosPerRequest.toFixed(0)} µs/req replay`,
+    );
+    return result;
+  });
+  const rows = httpRows(cases, byCase);
+  const httpRow = (library: LibraryId, mode: 'unique' | 'replay') =>
+    rows.find((row) => row.library === library && row.mode === mode) as HttpRow;
+  const figures = (library: LibraryId, mode: 'unique' | 'replay'): HttpFigures => {
+    const row = httpRow(library, mode);
+    const vs = pairWith(row, httpRow('oncely', mode));
     return {
+      ...row.figures,
+      ...(vs ? { vsOncely: vs.rate, addedCpuOverOncelyMicros: vs.addedCpu } : {}),
+    };
+  };
+  const engine = (library: TelemetryVariant, phase: 'firstCpuMicros' | 'replayCpuMicros') =>
+    interleaved.map((report) => report[library][phase]);
+  return {
+    orders,
+    rows: TELEMETRY_VARIANTS.map(({ library, label }) => ({
       library,
       label,
-      interleavedFirstCpuMicros: median(interleaved.map((r) => r[library].firstCpuMicros)),
-      interleavedReplayCpuMicros: median(interleaved.map((r) => r[library].replayCpuMicros)),
-      engineFirstCpuMicros: median(reports.map((r) => r.first.cpuMicrosPerOp)),
-      engineReplayCpuMicros: median(reports.map((r) => r.replay.cpuMicrosPerOp)),
-      engineFirstOpsPerSecond: median(reports.map((r) => r.first.opsPerSecond)),
-      httpUniqueRequestsPerSecond: median(unique.get(library) ?? []),
-      httpReplayRequestsPerSecond: median(replay.get(library) ?? []),
-    };
-  });
+      unique: figures(library, 'unique'),
+      replay: figures(library, 'replay'),
+      engineFirstCpuMicros: spread(engine(library, 'firstCpuMicros')),
+      engineReplayCpuMicros: spread(engine(library, 'replayCpuMicros')),
+      ...(library === 'oncely'
+        ? {}
+        : {
+            engineAddedFirstCpuMicros: paired(
+              engine(library, 'firstCpuMicros'),
+              engine('oncely', 'firstCpuMicros'),
+              subtract,
+            ),
+            engineAddedReplayCpuMicros: paired(
+              engine(library, 'replayCpuMicros'),
+              engine('oncely', 'replayCpuMicros'),
+              subtract,
+            ),
+          }),
+    })),
+  };
 }

@@ -1,13 +1,13 @@
 /**
  * Child process: one library's throughput as its store fills up. For the memory store it fills
  * the store itself, through the library, step by step; for Redis the parent has filled the
- * server and this measures one step.
+ * server and this measures one step. Node's default GC settings (a real server's).
  */
 import { engineSubject } from '../libraries/engines.js';
 import { SAMPLE_ORDER } from '../libraries/order.js';
-import type { LibraryId, StoreTarget } from '../libraries/types.js';
-import { median } from '../stats.js';
-import { counted } from './measure.js';
+import type { EngineSubject, LibraryId, StoreTarget } from '../libraries/types.js';
+import { type Spread, spread } from '../stats.js';
+import { forceGc } from './measure.js';
 import { reply, workerArguments } from './protocol.js';
 
 export interface ScaleJob {
@@ -16,57 +16,109 @@ export interface ScaleJob {
   /** Record counts to reach (memory) or the count the parent reached (Redis, one step). */
   steps: number[];
   fillHere: boolean;
+  /** Operations per sample (16 in flight). */
   operations: number;
+  /** Samples per step and phase; first executions and replays alternate. */
   samples: number;
+  /** The samples are summed in this many consecutive blocks; the spread is over the blocks. */
+  blocks: number;
 }
 
 export interface ScalePoint {
+  /** Records the store held when each sample started: at least this... */
   records: number;
-  firstOpsPerSecond: number;
-  replayOpsPerSecond: number;
+  /** ...and at most this (first executions add records; see the refill below). */
+  recordsAtMost: number;
+  /** ops/s of each block (operations ÷ time summed over its samples, GC pauses included). */
+  first: Spread;
+  replay: Spread;
   fillSeconds: number;
 }
 
 const job = workerArguments<ScaleJob>();
-const subject = await engineSubject(job.library, job.target);
 const CONCURRENCY = 16;
-let stored = 0;
-let measured = 0;
-const measuredKey = (i: number) => `${job.target.prefix}:m:${i}`;
-const call = (key: string) => subject.call(key, SAMPLE_ORDER);
 
-// Warm up the JIT on both paths before the first step.
-await counted(500, CONCURRENCY, (i) => call(`${job.target.prefix}:w:${i}`));
-await counted(2000, CONCURRENCY, (i) => call(`${job.target.prefix}:w:${i % 100}`));
-stored += 500;
+/** `operations` calls from CONCURRENCY loops; seconds they took. */
+async function timedCount(operations: number, call: (i: number) => Promise<unknown>) {
+  let next = 0;
+  const started = performance.now();
+  const loop = async (): Promise<void> => {
+    while (next < operations) await call(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  return (performance.now() - started) / 1000;
+}
+
+/** A store of the library and the keys it holds (`generation` tells stores apart). */
+let subject: EngineSubject = await engineSubject(job.library, job.target);
+let generation = 0;
+let stored = 0;
+const keyOf = (i: number) => `${job.target.prefix}:g${generation}:${i}`;
+const call = (i: number) => subject.call(keyOf(i), SAMPLE_ORDER);
+/** Add records through the library until the store holds `count`. */
+const fillTo = async (count: number, concurrency = 64) => {
+  let next = stored;
+  const loop = async (): Promise<void> => {
+    while (next < count) await call(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  stored = Math.max(stored, count);
+};
+
+// Warm up the JIT on both paths, on a store that is then dropped.
+await fillTo(500, CONCURRENCY);
+await timedCount(2000, (i) => call(i % 100));
 
 const points: ScalePoint[] = [];
 for (const step of job.steps) {
   const started = performance.now();
-  if (job.fillHere) {
-    const missing = Math.max(0, step - stored);
-    await counted(missing, 64, (i) => call(`${job.target.prefix}:f:${stored + i}`));
-    stored += missing;
-  }
+  const fresh = async () => {
+    await subject.close();
+    subject = await engineSubject(job.library, job.target);
+    generation++;
+    stored = 0;
+    if (job.fillHere) await fillTo(step);
+  };
+  if (points.length === 0) await fresh();
+  else if (job.fillHere) await fillTo(step);
   const fillSeconds = (performance.now() - started) / 1000;
-  const first: number[] = [];
-  const replay: number[] = [];
+  // Fill garbage is not the measured operations' cost.
+  forceGc();
+  const firstSeconds: number[] = [];
+  const replaySeconds: number[] = [];
+  let recordsAtMost = stored;
   for (let s = 0; s < job.samples; s++) {
-    const base = measured;
-    first.push(await counted(job.operations, CONCURRENCY, (i) => call(measuredKey(base + i))));
-    measured += job.operations;
-    // Replays of keys spread over everything measured so far.
-    replay.push(
-      await counted(job.operations, CONCURRENCY, () =>
-        call(measuredKey(Math.floor(Math.random() * measured))),
-      ),
+    // Keep the store near the stated count: when first executions would take it past twice
+    // the step, start again from a store filled to the step (memory only; not timed).
+    if (job.fillHere && stored + job.operations > 2 * step) {
+      await fresh();
+      forceGc();
+    }
+    const base = stored;
+    firstSeconds.push(await timedCount(job.operations, (i) => call(base + i)));
+    stored += job.operations;
+    recordsAtMost = Math.max(recordsAtMost, stored);
+    // Replays of records spread over the whole store: the fill's too for the memory store;
+    // on Redis the fill is copies under other names, and `stored` counts the measured keys.
+    const span = stored;
+    replaySeconds.push(
+      await timedCount(job.operations, () => call(Math.floor(Math.random() * span))),
     );
   }
-  stored += job.operations * job.samples;
+  const blockRates = (seconds: number[]) => {
+    const rates: number[] = [];
+    const size = Math.ceil(seconds.length / job.blocks);
+    for (let b = 0; b < seconds.length; b += size) {
+      const block = seconds.slice(b, b + size);
+      rates.push((block.length * job.operations) / block.reduce((sum, t) => sum + t, 0));
+    }
+    return spread(rates);
+  };
   points.push({
     records: step,
-    firstOpsPerSecond: median(first),
-    replayOpsPerSecond: median(replay),
+    recordsAtMost,
+    first: blockRates(firstSeconds),
+    replay: blockRates(replaySeconds),
     fillSeconds,
   });
 }
