@@ -3,7 +3,7 @@ import { MemoryStore } from '@oncely/memory';
 import { RedisStore } from '@oncely/redis';
 import { Redis } from 'ioredis';
 import { createOrder } from './order.js';
-import { type TelemetryMode, telemetryListener } from './telemetry.js';
+import type { TelemetryMode } from './telemetry.js';
 import type { EngineSubject, StoreTarget } from './types.js';
 
 /**
@@ -38,10 +38,11 @@ export async function oncelyEngine(
   telemetry?: TelemetryMode,
 ): Promise<EngineSubject> {
   const { store, close } = await oncelyStore(target);
-  const idempotency = createIdempotency({
-    store,
-    ...(telemetry ? { onEvent: telemetryListener(telemetry) } : {}),
-  });
+  // The OpenTelemetry SDK is loaded only by the variants that use it.
+  const onEvent = telemetry
+    ? (await import('./telemetry.js')).telemetryListener(telemetry)
+    : undefined;
+  const idempotency = createIdempotency({ store, ...(onEvent ? { onEvent } : {}) });
   return {
     call: async (key, request) => {
       const outcome = await idempotency.run({ key, request }, () => createOrder(request));

@@ -156,7 +156,10 @@ export async function httpScenario(
   const rows = httpRows(cases, byCase);
   for (const row of rows) {
     const bare = pairWith(row, findRow(rows, 'baseline', row, true));
-    const peer = pairWith(row, findRow(rows, 'node-idempotency', row));
+    const peer =
+      row.library === 'baseline'
+        ? undefined
+        : pairWith(row, findRow(rows, 'node-idempotency', row));
     const oncely = pairWith(row, findRow(rows, 'oncely', row));
     if (bare) {
       row.figures.vsBare = bare.rate;

@@ -20,7 +20,7 @@ export interface ServerJob {
 
 const job = workerArguments<ServerJob>();
 let executions = 0;
-const app = await listen(APPS[job.library], job.framework, job.target, (request) => {
+const app = await listen(await APPS[job.library](), job.framework, job.target, (request) => {
   executions++;
   return createOrder(request);
 });
