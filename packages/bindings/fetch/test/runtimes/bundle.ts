@@ -26,9 +26,11 @@ const nodeCompat: Plugin = {
 
 /**
  * The Worker as one ES module, as wrangler would deploy it: packages resolved with the
- * conditions workerd's bundlers use (`workerd`, `worker`; esbuild adds `import` or `require`
- * by how each module is loaded, so a CommonJS `require('pg-pool')` gets the CommonJS build and
- * its class, not an ES namespace), `cloudflare:*` and `node:*` left to the runtime.
+ * conditions and main fields wrangler uses (`workerd`, `worker`, `browser`, so pg takes
+ * pg-cloudflare's sockets and ioredis's `debug` its build without `node:tty`, which workerd
+ * lacks; esbuild adds `import` or `require` by how each module is loaded, so a CommonJS
+ * `require('pg-pool')` gets the CommonJS build and its class, not an ES namespace),
+ * `cloudflare:*` and `node:*` left to the runtime.
  */
 export async function bundleWorker(entry: string): Promise<string> {
   const result = await build({
@@ -38,8 +40,8 @@ export async function bundleWorker(entry: string): Promise<string> {
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
-    conditions: ['workerd', 'worker'],
-    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
     // pg loads pg-native only when asked for its native bindings, which a Worker never does.
     external: ['cloudflare:*', 'pg-native'],
     plugins: [nodeCompat],
