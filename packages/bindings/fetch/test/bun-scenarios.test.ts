@@ -1,30 +1,27 @@
-import { runHttpScenarios, runSecurityScenarios } from '@oncely/http-scenarios';
+import {
+  bunParser,
+  type HttpScenarioTarget,
+  runHttpScenarios,
+  runSecurityScenarios,
+} from '@oncely/http-scenarios';
 import { afterAll, beforeEach, describe, expect } from 'vitest';
 import { bun } from './runtimes/bun/binary.js';
 import { startBunFetch } from './runtimes/bun/start.js';
 import { testsOf } from './runtimes/tests-of.js';
 
-const target = {
+const target: HttpScenarioTarget = {
   name: 'fetch on bun',
   startServer: startBunFetch,
-  nesting: 'outer-first' as const,
+  nesting: 'outer-first',
+  parser: bunParser,
 };
 
 /**
- * The scenarios that cannot hold under Bun, by name, and why: each models what node:http's
- * parser refuses before any handler runs (its 400 for bytes and methods it does not take), and
- * Bun's server parses otherwise (it closes the connection on a method it does not know, and
- * hands a DEL byte in a header value to the app, where oncely answers 400 invalid-key or runs
- * the request). What oncely does with what reaches it is checked by every other scenario.
+ * The scenarios that cannot hold under Bun, by name, with the reason. None today: where node's
+ * and Bun's parsers differ (DEL in a header value, unknown methods, CONNECT) the hostile-input
+ * properties take Bun's parser model (`bunParser`). A scenario skipped here must be listed.
  */
-const NOT_UNDER_BUN: Record<string, string> = {
-  'any Idempotency-Key value: node 400, oncely 400 invalid-key, or the handler then its replay':
-    "models node:http's refusals of header bytes; Bun passes some on (DEL) to oncely",
-  'any method: node 400 for what it does not know, pass-through for uncovered ones, replay for covered ones':
-    "models node:http's method list; Bun closes the connection on an unknown method and serves CONNECT",
-  'any other header (names, values, the scope header): node 400, or the handler then its replay':
-    "models node:http's refusals of header bytes; Bun passes some on (DEL) to the app",
-};
+const NOT_UNDER_BUN: Record<string, string> = {};
 
 describe.skipIf(!bun.available)('@oncely/fetch under Bun: the scenario and security suites', () => {
   beforeEach((context) => {
