@@ -35,6 +35,7 @@ export {
   verifyToken,
 } from './seams/index.js';
 export { runSecurityScenarios, type SecurityScenarioOptions } from './security/index.js';
+export { bunParser, type HttpParserModel, nodeParser } from './security/parsers.js';
 export {
   listenFetch,
   webAppErrorResponse,

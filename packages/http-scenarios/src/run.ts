@@ -9,6 +9,7 @@ import { protocolScenarios } from './scenarios/index.js';
 import { maxRunTimeScenarios } from './scenarios/max-run-time.js';
 import { runSeamScenarios } from './seams/index.js';
 import type { SeamOptions } from './seams/options.js';
+import type { HttpParserModel } from './security/parsers.js';
 
 /** What a binding's test server is started with. */
 export interface ScenarioServerOptions {
@@ -51,6 +52,8 @@ export interface HttpScenarioTarget {
    * is, and every setting may differ per route.
    */
   nesting?: 'outer-first' | 'route-first';
+  /** What the server's HTTP parser refuses before any handler runs. Default: node:http's. */
+  parser?: HttpParserModel;
 }
 
 const problemType = (code: string) => `https://oncely.dev/problems/${code}`;

@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runRuntimeSmoke } from '@oncely/http-scenarios';
-import { probeService } from '@oncely/testing';
 import { describe } from 'vitest';
 import { startBackend } from './runtimes/backend.js';
+import { bun, bunBinary } from './runtimes/bun/binary.js';
 import { spawnServer, stop } from './runtimes/spawn.js';
 
-// The `bun` npm package ships the runtime's binary (through its platform dependency).
-const bunBinary = createRequire(import.meta.url).resolve('bun/bin/bun.exe');
-const bun = await probeService('Bun (the `bun` npm package)', async () =>
-  execFileSync(bunBinary, ['--version']),
-);
 const script = fileURLToPath(new URL('./runtimes/bun-server.ts', import.meta.url));
 
 describe.skipIf(!bun.available)('@oncely/fetch under Bun', () => {

@@ -1,30 +1,40 @@
+import type {
+  ScenarioInput,
+  ScenarioReply,
+  ScenarioServer,
+  ScenarioServerOptions,
+  ScenarioUser,
+} from '@oncely/http-scenarios';
 import {
   listenFetch,
-  type ScenarioServer,
-  type ScenarioServerOptions,
-  type ScenarioUser,
   webAppErrorResponse,
   webBearerUser,
   webGzip,
   webScenarioBody,
   webScenarioInput,
   webScenarioResponse,
-} from '@oncely/http-scenarios';
+} from '@oncely/http-scenarios/web';
 import { withIdempotency } from '../src/index.js';
 
 type Handler = (request: Request) => Promise<Response>;
 
+/** Runs the scenario app's route `name`: in this process, or in the test process from Bun. */
+export type ScenarioHandle = (name: string, input: ScenarioInput) => Promise<ScenarioReply>;
+
+/** The scenario app behind @oncely/fetch on a real Node server. */
+export function startFetch({ app, ...mount }: ScenarioServerOptions): Promise<ScenarioServer> {
+  return listenFetch(scenarioRoutes((name, input) => app.handle(name, input), mount));
+}
+
 /**
- * The scenario app behind @oncely/fetch on a real Node server. A fetch handler has no router:
- * the app routes `/r/:name` to the wrapped handler itself, as a Next.js route file does, so a
- * path no route matches never reaches oncely.
+ * The scenario routes behind @oncely/fetch, with the seams, as any runtime serves them. A fetch
+ * handler has no router: the app routes `/r/:name` to the wrapped handler itself, as a Next.js
+ * route file does, so a path no route matches never reaches oncely.
  */
-export function startFetch({
-  app,
-  idempotency: options,
-  seams = {},
-  compress,
-}: ScenarioServerOptions): Promise<ScenarioServer> {
+export function scenarioRoutes(
+  handle: ScenarioHandle,
+  { idempotency: options, seams = {}, compress }: Omit<ScenarioServerOptions, 'app'>,
+): Handler {
   const users = new WeakMap<Request, ScenarioUser>();
   // The auth seam: verifies the bearer token and keeps the user for `scope`, or answers 401.
   const auth =
@@ -43,7 +53,7 @@ export function startFetch({
     const parsed = await webScenarioBody(request);
     if (parsed instanceof Response) return parsed;
     const name = new URL(request.url).pathname.slice('/r/'.length);
-    return webScenarioResponse(await app.handle(name, webScenarioInput(request, parsed.body)));
+    return webScenarioResponse(await handle(name, webScenarioInput(request, parsed.body)));
   };
   if (compress) route = webGzip(route);
   if (seams.auth === 'route') route = auth(route);
@@ -51,7 +61,7 @@ export function startFetch({
   route = withIdempotency(route, { ...options, scope });
   if (seams.auth === 'app') route = auth(route);
 
-  return listenFetch(async (request) => {
+  return async (request) => {
     if (!/^\/r\/[^/]+$/.test(new URL(request.url).pathname)) {
       return new Response('Not Found', { status: 404 });
     }
@@ -61,5 +71,5 @@ export function startFetch({
       if (seams.appErrorHandler) return webAppErrorResponse(error);
       return new Response('Internal Server Error', { status: 500 });
     }
-  });
+  };
 }

@@ -1,25 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { runRuntimeSmoke } from '@oncely/http-scenarios';
-import { probeService } from '@oncely/testing';
 import { Miniflare } from 'miniflare';
 import { describe } from 'vitest';
 import { startBackend } from './runtimes/backend.js';
 import { bundleWorker } from './runtimes/bundle.js';
+import { workerd } from './runtimes/workerd.js';
 
 const script = await bundleWorker(fileURLToPath(new URL('./runtimes/worker.ts', import.meta.url)));
-
-// workerd (from the npm package miniflare depends on) must start: a missing binary fails CI.
-const workerd = await probeService('workerd (through miniflare)', async () => {
-  const probe = new Miniflare({
-    modules: true,
-    script: 'export default { fetch: () => new Response("ok") }',
-  });
-  try {
-    await probe.ready;
-  } finally {
-    await probe.dispose();
-  }
-});
 
 describe.skipIf(!workerd.available)('@oncely/fetch on workerd (nodejs_compat)', () => {
   runRuntimeSmoke({

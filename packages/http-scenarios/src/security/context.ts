@@ -2,6 +2,7 @@ import type { HttpIdempotencyOptions, Store } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 import { ScenarioApp } from '../app.js';
 import type { HttpScenarioTarget, ScenarioServer, ScenarioServerOptions } from '../run.js';
+import { type HttpParserModel, nodeParser } from './parsers.js';
 
 export interface Started {
   app: ScenarioApp;
@@ -16,6 +17,11 @@ export class Servers {
   private readonly open: ScenarioServer[] = [];
 
   constructor(private readonly target: HttpScenarioTarget) {}
+
+  /** What the target's HTTP server refuses before any handler runs. */
+  get parser(): HttpParserModel {
+    return this.target.parser ?? nodeParser;
+  }
 
   async start(
     options: Partial<HttpIdempotencyOptions> = {},

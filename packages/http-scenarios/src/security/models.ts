@@ -4,16 +4,13 @@
  * the other.
  */
 
-/** Bytes node's parser (llhttp, strict) refuses in a header value: controls except HTAB, DEL. */
-export function nodeRefusesValue(value: Buffer): boolean {
-  return value.some((byte) => (byte < 0x20 && byte !== 0x09) || byte === 0x7f);
-}
+import { type HttpParserModel, nodeParser } from './parsers.js';
 
 /** RFC 9110 token: what a header name or a method must be. */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export type KeyVerdict =
-  /** Node answers 400 itself before any middleware runs. */
+  /** The server's parser (node's, Bun's) answers 400 itself before any middleware runs. */
   | { kind: 'node-400' }
   /** oncely answers 400 invalid-key. */
   | { kind: 'invalid' }
@@ -21,13 +18,17 @@ export type KeyVerdict =
   | { kind: 'valid'; key: string };
 
 /**
- * The Idempotency-Key header sent `times` times with `value` (raw bytes): node refuses control
- * bytes; otherwise it hands over the value latin1-decoded with OWS trimmed (repeated lines
+ * The Idempotency-Key header sent `times` times with `value` (raw bytes): the server's parser
+ * refuses control bytes (which, `parser` says); otherwise it hands over the value latin1-decoded with OWS trimmed (repeated lines
  * joined with ", "). oncely takes an RFC 8941 sf-string or a bare value; a key sent more than
  * once is refused; the key must be 1..255 visible ASCII characters.
  */
-export function keyVerdict(value: Buffer, times: number): KeyVerdict {
-  if (nodeRefusesValue(value)) return { kind: 'node-400' };
+export function keyVerdict(
+  value: Buffer,
+  times: number,
+  parser: HttpParserModel = nodeParser,
+): KeyVerdict {
+  if (parser.refusesValue(value)) return { kind: 'node-400' };
   if (times > 1) return { kind: 'invalid' };
   const text = value.toString('latin1').replace(/^[ \t]+|[ \t]+$/g, '');
   let key = text;

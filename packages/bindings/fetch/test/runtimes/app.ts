@@ -1,9 +1,10 @@
+import type { Store } from '@oncely/core';
 import { type FetchIdempotencyOptions, withIdempotency } from '@oncely/fetch';
 import { MemoryStore } from '@oncely/memory';
 
 /**
  * The scenario route as it runs inside another runtime (Bun, workerd): @oncely/fetch with a
- * memory store in that runtime, and a handler that asks the test process's scenario app what to
+ * store in that runtime (a memory store unless another is given), and a handler that asks the test process's scenario app what to
  * answer (so the test counts the handler's runs where it can see them). Only Web APIs here.
  */
 export interface Envelope {
@@ -34,6 +35,7 @@ function streamOf(size: number): ReadableStream<Uint8Array> {
 export function scenarioFetch(
   backend: string,
   options: Omit<FetchIdempotencyOptions, 'store'>,
+  store: Store = new MemoryStore(),
 ): (request: Request) => Promise<Response> {
   const route = withIdempotency(
     async (request) => {
@@ -61,7 +63,7 @@ export function scenarioFetch(
       const init = { status: reply.status, headers, encodeBody: 'manual' };
       return new Response(content, init as ResponseInit);
     },
-    { ...options, store: new MemoryStore() },
+    { ...options, store },
   );
   return async (request) =>
     /^\/r\/[^/]+$/.test(new URL(request.url).pathname)

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { decode } from './wire.js';
 
-/** A child server process that prints `{"url": ...}` on its first line once it listens. */
+/**
+ * A child server process that prints `{"url": ...}` on its first line once it listens, or
+ * `{"error": ...}` (the error it failed with, as `encode` wrote it) when it could not start.
+ */
 export async function spawnServer(
   command: string,
   args: string[],
@@ -17,7 +21,11 @@ export async function spawnServer(
     child.once('exit', (code) =>
       reject(new Error(`${command} exited with ${code} before listening`)),
     );
-    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    lines.once('line', (line) => {
+      const started = JSON.parse(line) as { url: string } | { error: string };
+      if ('url' in started) resolve(started.url);
+      else reject(decode(started.error));
+    });
   });
   return { url, child };
 }
