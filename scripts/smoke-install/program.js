@@ -1,8 +1,5 @@
-// The smoke program, run once as ESM (smoke.mjs) and once as CommonJS (smoke.cjs) in a project
-// that installed the packed tarballs with npm. `load` is `import()` or `require`; the wrapper
-// defines it. Each package: load it, and use it once for real.
-const framework = (module) => module.default ?? module;
-const http = await load('node:http');
+// The smoke program of the project with every package, after common.js and before nest.js:
+// each package loaded and used once for real.
 const { createIdempotency } = await load('@oncely/core');
 const { runStoreConformance } = await load('@oncely/conformance');
 if (typeof runStoreConformance !== 'function')
@@ -31,8 +28,6 @@ async function service(name, use) {
   }
 }
 
-const report = [];
-const { MemoryStore } = await load('@oncely/memory');
 await once('@oncely/memory', new MemoryStore());
 
 const { RedisStore } = await load('@oncely/redis');
@@ -87,34 +82,6 @@ if (!new DynamoDBStore({ client: dynamo, tableName: 'smoke' }).capabilities)
   throw new Error('@oncely/dynamodb: no capabilities');
 dynamo.destroy();
 report.push('@oncely/dynamodb: constructed');
-
-const CHARGE = () => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'idempotency-key': `k-${FORMAT}` },
-  body: '{"amount":1}',
-});
-// Over a real port (the Node bindings), or straight into a fetch handler (the Web ones).
-const overHttp = (port) => () => fetch(`http://127.0.0.1:${port}/charges`, CHARGE());
-const direct = (handler) => () => handler(new Request('http://localhost/charges', CHARGE()));
-
-async function twice(name, send) {
-  const first = await send();
-  const again = await send();
-  const bodies = [await first.text(), await again.text()];
-  if (
-    first.status !== 201 ||
-    again.headers.get('idempotent-replayed') !== 'true' ||
-    bodies[0] !== bodies[1]
-  ) {
-    throw new Error(
-      `${name}: expected 201 then a replay, got ${first.status}, ${again.status} ${bodies}`,
-    );
-  }
-  report.push(`${name}: 201, replayed`);
-}
-
-const listen = (server) =>
-  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 
 {
   const express = framework(await load('express'));
@@ -179,42 +146,6 @@ const listen = (server) =>
 }
 
 {
-  // Nest without a TypeScript compiler: the decorators applied by hand, as tsc would.
-  await load('reflect-metadata');
-  const { Body, Controller, Module, Post } = await load('@nestjs/common');
-  const { NestFactory } = await load('@nestjs/core');
-  const { FastifyAdapter } = await load('@nestjs/platform-fastify');
-  const { Idempotent, OncelyModule } = await load('@oncely/nestjs');
-  for (const platform of ['express', 'fastify']) {
-    let n = 0;
-    class Charges {
-      create(body) {
-        return { id: ++n, amount: body.amount };
-      }
-    }
-    const create = Object.getOwnPropertyDescriptor(Charges.prototype, 'create');
-    for (const decorate of [Post('charges'), Idempotent({ required: true })]) {
-      decorate(Charges.prototype, 'create', create);
-    }
-    Body()(Charges.prototype, 'create', 0);
-    Controller()(Charges);
-    class App {}
-    Module({
-      imports: [OncelyModule.forRoot({ store: new MemoryStore() })],
-      controllers: [Charges],
-    })(App);
-    const adapter = platform === 'fastify' ? [new FastifyAdapter()] : [];
-    const app = await NestFactory.create(App, ...adapter, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    await twice(
-      `@oncely/nestjs (nest 12, ${platform})`,
-      overHttp(app.getHttpServer().address().port),
-    );
-    await app.close();
-  }
-}
-
-{
   // The API only (the SDK is the user's): a tracer provider that records span names shows the
   // listener reached the installed @opentelemetry/api; metrics go to its no-op meter.
   const { oncelyTelemetry } = await load('@oncely/opentelemetry');
@@ -262,5 +193,3 @@ const listen = (server) =>
     direct((request) => app.fetch(request)),
   );
 }
-
-console.log(`${FORMAT}:\n  ${report.join('\n  ')}`);

@@ -1,13 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import {
   createHttpIdempotency,
+  fromNodeRequest,
   type HttpIdempotencyOptions,
+  nodeRoutePattern,
   ResponseHold,
   writeResponse,
 } from '@oncely/core';
 import type { Request } from 'express';
 import { setAttempt } from './attempt.js';
-import { type ExpressRequestLike, toHttpRequest } from './request.js';
+import type { ExpressRequestLike } from './request.js';
 
 /**
  * The options; `scope` and `fingerprint` get Express's `req` as their second argument (with
@@ -38,7 +40,7 @@ export function idempotency<Req = Request>(
     let hold: ResponseHold | undefined;
     http
       .handle(
-        toHttpRequest(req, http.settings.header),
+        fromNodeRequest(req, http.settings.header),
         (attempt) => {
           setAttempt(req, attempt);
           hold = new ResponseHold(res, http.settings.maxBodyBytes, () => isUnmatched(req, res));
@@ -48,7 +50,9 @@ export function idempotency<Req = Request>(
           native: req as unknown as Req,
           carrier: req,
           onStepAside: () => hold?.restore(),
-          route: routePattern as (native: Req) => string | undefined,
+          // Express sets `req.route` while it dispatches a route, so an instance mounted on the
+          // app knows it only once the handler ran (a replay or a conflict there has none).
+          route: nodeRoutePattern as (native: Req) => string | undefined,
         },
       )
       .then(
@@ -68,16 +72,6 @@ export function idempotency<Req = Request>(
         },
       );
   };
-}
-
-/**
- * The pattern of the route that handled the request, with its router's mount path. Express
- * sets `req.route` while it dispatches a route, so an instance mounted on the app knows it only
- * once the handler ran (a replay or a conflict on an app-level instance has none).
- */
-function routePattern(req: ExpressRequestLike): string | undefined {
-  const { route, baseUrl } = req as { route?: { path?: unknown }; baseUrl?: string };
-  return typeof route?.path === 'string' ? `${baseUrl ?? ''}${route.path}` : undefined;
 }
 
 /**

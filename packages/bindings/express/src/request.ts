@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { type HttpRequest, withHeaderLines } from '@oncely/core';
 
 /** The parts of an Express request the binding reads (Express 4 and 5 alike). */
 export interface ExpressRequestLike extends IncomingMessage {
@@ -7,16 +6,4 @@ export interface ExpressRequestLike extends IncomingMessage {
   originalUrl?: string;
   /** What a body parser (`express.json()`, `express.raw()`, `express.text()`...) left. */
   body?: unknown;
-}
-
-export function toHttpRequest(req: ExpressRequestLike, keyHeader: string): HttpRequest {
-  const url = req.originalUrl ?? req.url ?? '/';
-  const mark = url.indexOf('?');
-  return {
-    method: req.method ?? 'GET',
-    path: mark === -1 ? url : url.slice(0, mark),
-    query: mark === -1 ? '' : url.slice(mark + 1),
-    headers: withHeaderLines(req.headers, req, keyHeader),
-    body: req.body,
-  };
 }

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -9,48 +8,28 @@ import {
 import { Reflector } from '@nestjs/core';
 import {
   createHttpIdempotency,
+  fromNodeRequest,
   type HttpIdempotency,
   type HttpResponse,
-  InvalidArgumentError,
-  ResponseHold,
+  handleNodeRequest,
+  nodeRoutePattern,
+  type RouteCoverage,
+  resolveRouteCoverage,
+  routeInstance,
   toBuffer,
+  writeResponse,
 } from '@oncely/core';
-import { Observable, type Subscriber, Subscription } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { IDEMPOTENT, setAttempt } from './decorators.js';
 import { IdempotencyException } from './exception.js';
-import {
-  type IdempotentSetting,
-  type NestIdempotencyOptions,
-  type NestRequest,
-  ONCELY_OPTIONS,
-} from './options.js';
-import { describeRequest, toHttpRequest } from './request.js';
+import { type NestIdempotencyOptions, type NestRequest, ONCELY_OPTIONS } from './options.js';
 
 type Http = HttpIdempotency<NestRequest>;
-interface Instances {
-  routes: 'opt-in' | 'all';
-  shared: Http;
-  /** By controller and handler (a base class's handler may serve several): `undefined` when not covered. */
-  handlers: Map<object, Map<object, Http | undefined>>;
-}
 /**
  * By module options: every copy of the interceptor (the global one, one a controller names in
- * `@UseInterceptors`) uses the same instance for a handler, so exactly one handles a request.
+ * `@UseInterceptors`) uses the same instances, so exactly one handles a request.
  */
-const byOptions = new WeakMap<object, Instances>();
-
-function instancesOf(options: NestIdempotencyOptions): Instances {
-  let instances = byOptions.get(options);
-  if (!instances) {
-    const { routes = 'opt-in', ...http } = options;
-    if (routes !== 'opt-in' && routes !== 'all') {
-      throw new InvalidArgumentError('routes', 'expected "opt-in" or "all"');
-    }
-    instances = { routes, shared: createHttpIdempotency(http), handlers: new Map() };
-    byOptions.set(options, instances);
-  }
-  return instances;
-}
+const byOptions = new WeakMap<object, Http>();
 
 /**
  * The idempotency interceptor. `OncelyModule` installs it for every route; it acts on the
@@ -59,110 +38,89 @@ function instancesOf(options: NestIdempotencyOptions): Instances {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly instances: Instances;
+  private readonly coverage: RouteCoverage;
+  private readonly shared: Http;
 
   constructor(
     @Inject(ONCELY_OPTIONS) private readonly options: NestIdempotencyOptions,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {
-    this.instances = instancesOf(options);
+    this.coverage = resolveRouteCoverage(options.routes, 'opt-in');
+    this.shared = byOptions.get(options) ?? createHttpIdempotency(options);
+    byOptions.set(options, this.shared);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const controller = context.getClass();
-    const handlers = this.instances.handlers.get(controller) ?? new Map<object, Http | undefined>();
-    this.instances.handlers.set(controller, handlers);
-    const handler = context.getHandler();
-    if (!handlers.has(handler)) handlers.set(handler, this.instanceFor(context));
-    const http = handlers.get(handler);
+    const http = context.getType() === 'http' ? this.instanceFor(context) : undefined;
     if (!http) return next.handle();
     const request: NestRequest = context.switchToHttp().getRequest();
-    const res: NestRequest = context.switchToHttp().getResponse();
-    // Fastify's reply wraps Node's response; Express's is Node's response.
-    const raw: ServerResponse = res.raw ?? res;
+    const reply: NestRequest = context.switchToHttp().getResponse();
     return new Observable((subscriber) => {
       const inner = new Subscription();
-      // Made only when this request owns the key: it holds what Nest writes until it is stored.
-      let hold: ResponseHold | undefined;
-      const downstream = http.handle(
-        toHttpRequest(request, http.settings.header),
-        (attempt) => {
-          setAttempt(request, attempt);
-          hold = new ResponseHold(raw, http.settings.maxBodyBytes, () => false);
-          return hold.capture(() => inner.add(next.handle().subscribe(subscriber)));
+      handleNodeRequest(http, {
+        request: fromNodeRequest(request, http.settings.header, request.raw),
+        // Fastify's reply wraps Node's response; Express's is Node's response.
+        response: reply.raw ?? reply,
+        native: request,
+        carrier: request.raw ?? request,
+        route: nodeRoutePattern,
+        requestId: typeof request.id === 'string' ? request.id : undefined,
+        proceed: (attempt) => {
+          if (attempt) setAttempt(request, attempt);
+          inner.add(next.handle().subscribe(subscriber));
         },
-        {
-          native: request,
-          carrier: request.raw ?? request,
-          onStepAside: () => hold?.restore(),
-          ...describeRequest(request),
+        send: (response) => {
+          sendInstead(reply, response, writesItself(context));
+          subscriber.next(undefined);
+          subscriber.complete();
         },
-      );
-      downstream.then(
-        (decision) => {
-          if (hold) {
-            if (decision.action === 'send')
-              hold.deliver(decision.response, decision.source === 'live');
-          } else if (decision.action === 'pass') inner.add(next.handle().subscribe(subscriber));
-          else if (decision.action === 'throw')
-            subscriber.error(new IdempotencyException(decision.error));
-          else if (decision.action === 'send') sendInstead(res, raw, decision.response, subscriber);
-        },
-        (error: unknown) => {
-          // Before the handler ran (e.g. a `scope` that threw): Nest's exception layer.
-          if (hold) hold.restore();
-          else subscriber.error(error);
-        },
-      );
+        problem: (error) => subscriber.error(new IdempotencyException(error)),
+        fail: (error) => subscriber.error(error),
+      });
       return inner;
     });
   }
 
+  /** A handler's setting replaces its controller's (a base class's handler may serve several). */
   private instanceFor(context: ExecutionContext): Http | undefined {
-    const setting = this.reflector.getAllAndOverride<IdempotentSetting | undefined>(IDEMPOTENT, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const { routes, shared } = this.instances;
-    if (setting === false || (setting === undefined && routes !== 'all')) return undefined;
-    if (typeof setting !== 'object' || setting === null) return shared;
-    const { routes: _, ...options } = this.options;
-    return createHttpIdempotency({ ...options, ...setting });
+    const targets = [context.getHandler(), context.getClass()];
+    const setting = this.reflector.getAllAndOverride(IDEMPOTENT, targets);
+    return routeInstance(setting, this.coverage, this.options, this.shared, '@Idempotent');
   }
 }
 
 /**
- * A replay or a problem, decided before the handler ran. Nest sends what the interceptor emits,
- * through the interceptors outside this one (which may wrap it): `response` goes in its place.
- * On Fastify the reply's next `send` sends it, so Fastify frames it as it frames a live one and
- * its hooks (CORS) apply. On Express what Nest writes goes into a hold and is dropped, with the
- * headers it set, and `response` goes out over the headers the app set before (CORS).
+ * Whether the handler writes the response itself (`@Res()` or `@Next()` without `passthrough`),
+ * so Nest writes nothing for it: read as Nest's router reads it (`ROUTE_ARGS_METADATA` keys are
+ * `${RouteParamtypes}:${index}`, 1 the response and 2 next; `RESPONSE_PASSTHROUGH_METADATA`).
  */
-function sendInstead(
-  res: NestRequest,
-  raw: ServerResponse,
-  response: HttpResponse,
-  subscriber: Subscriber<unknown>,
-): void {
-  if (res !== raw) {
-    res.send = () => {
-      delete res.send;
-      // No body is sent as none, as the handler's: a Buffer would add a Content-Type.
-      const body = response.body.byteLength === 0 ? undefined : toBuffer(response.body);
-      return res.code(response.status).headers(response.headers).send(body);
-    };
-  } else {
-    const before = raw.getHeaders();
-    const placeholder = new ResponseHold(raw, Number.MAX_SAFE_INTEGER, () => false);
-    placeholder
-      .capture(() => {})
-      .then(() => {
-        for (const name of raw.getHeaderNames()) if (!(name in before)) raw.removeHeader(name);
-        for (const [name, value] of Object.entries(before)) raw.setHeader(name, value ?? '');
-        placeholder.deliver(response, false);
-      });
-  }
-  subscriber.next(undefined);
-  subscriber.complete();
+function writesItself(context: ExecutionContext): boolean {
+  const [controller, name] = [context.getClass(), context.getHandler().name];
+  const params = Reflect.getMetadata('__routeArguments__', controller, name) ?? {};
+  const own = Object.keys(params).some((key) => key.startsWith('1:') || key.startsWith('2:'));
+  return own && !Reflect.getMetadata('__responsePassthrough__', controller, name);
+}
+
+/**
+ * A replay or a problem, decided before the handler ran. Nest writes what the interceptor emits
+ * through the interceptors outside it (which may wrap it), after setting the handler's status:
+ * `response` goes out in its place then (or at once, when Nest writes nothing). On Fastify
+ * through the reply, so Fastify frames it and its hooks (CORS) apply; on Express over the
+ * headers the app set before (CORS), without those Nest's write added (`res.json`'s type).
+ */
+function sendInstead(reply: NestRequest, response: HttpResponse, now: boolean): void {
+  const express = reply.raw === undefined;
+  const before = new Set<string>(express ? reply.getHeaderNames() : []);
+  const deliver = () => {
+    delete reply.send;
+    if (express) {
+      for (const name of reply.getHeaderNames()) if (!before.has(name)) reply.removeHeader(name);
+      return writeResponse(reply, response);
+    }
+    // No body is sent as none, as the handler's: a Buffer would add a Content-Type.
+    const body = response.body.byteLength === 0 ? undefined : toBuffer(response.body);
+    return reply.code(response.status).headers(response.headers).send(body);
+  };
+  if (now) deliver();
+  else reply.send = deliver;
 }

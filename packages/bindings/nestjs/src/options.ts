@@ -1,4 +1,4 @@
-import type { HttpIdempotencyOptions } from '@oncely/core';
+import type { HttpIdempotencyOptions, RouteCoverage, RouteSetting } from '@oncely/core';
 
 /**
  * Nest's own request: Express's `req` on @nestjs/platform-express, Fastify's `request` on
@@ -13,11 +13,11 @@ export interface NestIdempotencyOptions extends HttpIdempotencyOptions<NestReque
    * `"opt-in"` (default): only handlers (or controllers) marked `@Idempotent()`.
    * `"all"`: every handler, except those marked `@Idempotent(false)`.
    */
-  routes?: 'opt-in' | 'all' | undefined;
+  routes?: RouteCoverage | undefined;
 }
 
 /** What `@Idempotent()` takes: `false` turns a handler off, options override the module's. */
-export type IdempotentSetting = boolean | Partial<HttpIdempotencyOptions<NestRequest>>;
+export type IdempotentSetting = RouteSetting<NestRequest>;
 
 /** The injection token of the module's options. */
 export const ONCELY_OPTIONS = Symbol.for('oncely.nestjs.options');

@@ -5,10 +5,12 @@ import {
   type CallHandler,
   Controller,
   type ExecutionContext,
+  Inject,
   Injectable,
   Module,
   type NestInterceptor,
   Post,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -59,7 +61,22 @@ class Routes {
   twice() {
     return run('twice');
   }
+
+  /** Writes the response itself (`@Res()`): Nest writes nothing for it. */
+  @Post('own')
+  @Idempotent()
+  own(@Res() res: NestResponse) {
+    const body = run('own');
+    if (res.raw) res.code(201).send(body);
+    else res.status(201).json(body);
+  }
 }
+
+type NestResponse = {
+  raw?: unknown;
+  code(status: number): { send(body: unknown): void };
+  status(status: number): { json(body: unknown): void };
+};
 
 /** A store made by the app's own provider, as a Redis or Postgres client would be. */
 @Injectable()
@@ -120,6 +137,22 @@ for (const platform of ['express', 'fastify'] as const) {
         expect(bound.first.status).toBe(201);
         expect(bound.replayed).toBe(true);
         expect(runs.get('twice')).toBe(before + 1);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('a handler that writes the response itself (@Res()): its replay and its problems are sent', async () => {
+      const server = await listenOn(platform, appWith(undefined));
+      try {
+        const { first, again, replayed } = await twice(`${server.url}/own`);
+        expect(first.status).toBe(201);
+        expect(replayed).toBe(true);
+        expect(again.body.equals(first.body)).toBe(true);
+        const key = randomUUID();
+        await send(`${server.url}/own`, { key, body: { a: 1 } });
+        const reused = await send(`${server.url}/own`, { key, body: { a: 2 } });
+        expect(reused.status).toBe(422);
       } finally {
         await server.close();
       }
@@ -207,6 +240,29 @@ describe.each(['express', 'fastify'] as const)(
     });
   },
 );
+
+describe('forRootAsync with useClass', () => {
+  it("takes the options from the class's create(), with the class's own injections", async () => {
+    @Injectable()
+    class OncelyOptions {
+      constructor(@Inject(StoreHolder) private readonly holder: StoreHolder) {}
+      create(): NestIdempotencyOptions {
+        return { store: this.holder.store, routes: 'all' };
+      }
+    }
+    @Module({
+      imports: [OncelyModule.forRootAsync({ imports: [StoreModule], useClass: OncelyOptions })],
+      controllers: [Routes],
+    })
+    class App {}
+    const server = await listenOn('express', App);
+    try {
+      expect((await twice(`${server.url}/plain`)).replayed).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('a handler inherited by two controllers', () => {
   it("takes each controller's own setting", async () => {

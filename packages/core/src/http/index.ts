@@ -15,6 +15,8 @@ export {
 } from './http-idempotency.js';
 export { parseKeyHeader } from './key-header.js';
 export { nodeContentDecoders } from './node-content-decoders.js';
+export { handleNodeRequest, type NodeExchange } from './node-exchange.js';
+export { fromNodeRequest, type NodeRequestLike, nodeRoutePattern } from './node-request.js';
 export { ResponseHold, writeResponse } from './node-response-hold.js';
 export type { HttpIdempotencyOptions, ResolvedHttpOptions } from './options.js';
 export { defaultShouldStore } from './policy.js';
@@ -26,6 +28,12 @@ export {
   retryAfterSeconds,
   UNKNOWN_RUN_TIME_MS,
 } from './retry-after.js';
+export {
+  type RouteCoverage,
+  type RouteSetting,
+  resolveRouteCoverage,
+  routeInstance,
+} from './route-setting.js';
 export type {
   CapturedResponse,
   HttpDecision,

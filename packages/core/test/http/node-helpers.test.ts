@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import {
+  createHttpIdempotency,
+  fromNodeRequest,
+  handleNodeRequest,
+  InvalidArgumentError,
+  nodeRoutePattern,
+  resolveRouteCoverage,
+  routeInstance,
+} from '../../src/index.js';
+import { MemoryStore } from '../support/memory.js';
+
+describe('fromNodeRequest', () => {
+  it("splits the URL, prefers Express's originalUrl and hands a doubled key header over as lines", () => {
+    const raw = { headersDistinct: { 'idempotency-key': ['a', ''] } };
+    const request = fromNodeRequest(
+      {
+        method: 'POST',
+        url: '/7?x=1',
+        originalUrl: '/orders/7?x=1',
+        headers: { 'idempotency-key': 'a, ' },
+        body: { a: 1 },
+      },
+      'idempotency-key',
+      raw,
+    );
+    expect(request).toEqual({
+      method: 'POST',
+      path: '/orders/7',
+      query: 'x=1',
+      headers: { 'idempotency-key': ['a', ''] },
+      body: { a: 1 },
+    });
+    expect(fromNodeRequest({ url: '/p', headers: {} }, 'idempotency-key')).toMatchObject({
+      method: 'GET',
+      path: '/p',
+      query: '',
+    });
+  });
+});
+
+describe('nodeRoutePattern', () => {
+  it("reads Fastify's routeOptions.url, or Express's mount path and route.path", () => {
+    expect(nodeRoutePattern({ routeOptions: { url: '/orders/:id' } })).toBe('/orders/:id');
+    expect(nodeRoutePattern({ baseUrl: '/api', route: { path: '/orders/:id' } })).toBe(
+      '/api/orders/:id',
+    );
+    expect(nodeRoutePattern({ url: '/orders/7' })).toBeUndefined();
+  });
+});
+
+describe('per-route settings', () => {
+  const base = { store: new MemoryStore() };
+  const shared = createHttpIdempotency(base);
+
+  it('route coverage: a default, "all" or "opt-in", anything else refused', () => {
+    expect(resolveRouteCoverage(undefined, 'opt-in')).toBe('opt-in');
+    expect(resolveRouteCoverage('all', 'opt-in')).toBe('all');
+    expect(() => resolveRouteCoverage('some', 'all')).toThrow(InvalidArgumentError);
+  });
+
+  it('false is off, true the shared instance, nothing follows the coverage', () => {
+    expect(routeInstance(false, 'all', base, shared, 'f')).toBeUndefined();
+    expect(routeInstance(true, 'opt-in', base, shared, 'f')).toBe(shared);
+    expect(routeInstance(undefined, 'all', base, shared, 'f')).toBe(shared);
+    expect(routeInstance(undefined, 'opt-in', base, shared, 'f')).toBeUndefined();
+    expect(() => routeInstance('yes', 'all', base, shared, 'config.idempotency')).toThrow(
+      /config\.idempotency/,
+    );
+  });
+
+  it("options: one instance per setting object, with the route's options over the base", () => {
+    const setting = { maxBodyBytes: 7 };
+    const made = routeInstance(setting, 'opt-in', base, shared, 'f');
+    expect(made?.settings.maxBodyBytes).toBe(7);
+    expect(routeInstance(setting, 'opt-in', base, shared, 'f')).toBe(made);
+    expect(routeInstance({ maxBodyBytes: 7 }, 'opt-in', base, shared, 'f')).not.toBe(made);
+  });
+});
+
+describe('handleNodeRequest over a real server', () => {
+  it('runs the handler once, holds its response until stored, replays it to the retry', async () => {
+    const http = createHttpIdempotency<IncomingMessage>({ store: new MemoryStore() });
+    let runs = 0;
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      handleNodeRequest(http, {
+        request: fromNodeRequest(req, http.settings.header),
+        response: res,
+        native: req,
+        carrier: req,
+        proceed: (attempt) => {
+          res.statusCode = attempt ? 201 : 200;
+          res.setHeader('content-type', 'text/plain');
+          res.end(`run ${++runs}`);
+        },
+        fail: () => res.destroy(),
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
+    const post = (key?: string) =>
+      fetch(url, { method: 'POST', headers: key ? { 'idempotency-key': key } : {} });
+    try {
+      const first = await post('k1');
+      const again = await post('k1');
+      expect([first.status, await first.text()]).toEqual([201, 'run 1']);
+      expect([again.status, await again.text()]).toEqual([201, 'run 1']);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const keyless = await post();
+      expect([keyless.status, await keyless.text()]).toEqual([200, 'run 2']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
