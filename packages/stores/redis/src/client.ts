@@ -33,7 +33,7 @@ export interface ClientSurface {
   /** Standalone only: the connection's socket (absent before the first connect). */
   readonly stream?: CorkableStream | undefined;
   /** Cluster only: the node clients. */
-  nodes?(role: 'master'): ClientSurface[];
+  nodes?(role: 'master' | 'all'): ClientSurface[];
 }
 
 /**

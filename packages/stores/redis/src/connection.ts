@@ -43,9 +43,9 @@ export class Connection {
   }
 
   private sendWatched<R>(send: () => Promise<R>): Promise<R> {
-    if (this.client.isCluster) return send();
-    // Ready here, so ioredis writes the command to the socket while `send` runs.
+    // Ready here, so ioredis writes the command to a socket while `send` runs.
     this.tickWrites.hold();
+    if (this.client.isCluster) return send();
     return new Promise<R>((resolve, reject) => {
       this.inFlight.add(reject);
       send().then(

@@ -9,33 +9,40 @@ import type { ClientSurface, CorkableStream } from './client.js';
  * done: nothing waits for I/O or a timer, the commands go out in the order they were sent, and
  * Node hands them to the kernel in one `writev`.
  *
- * Measured with bench/cost.ts (16 in flight): Redis CPU per replay 10.5 → 3.0 µs, per first
- * execution 30 → 26 µs; this process' CPU per replay 20 → 15 µs. ioredis' own
+ * Measured with bench/cost.ts (16 in flight, paired runs on a busy machine): Redis CPU per replay
+ * about 12 → 3 µs, this process' CPU per replay about 27 → 10-17 µs. ioredis' own
  * `enableAutoPipelining` batches too, but defers to setImmediate and keeps one batch in flight
  * per connection, so a batch waits for the previous one's replies: first executions ran at half
  * the rate.
  *
- * Standalone clients only: a Cluster routes each command to a node's connection, sometimes after
- * a redirection, so there is no one socket to hold.
+ * A Cluster client sends each command over the connection of the node that serves its slot:
+ * every node's socket is held for the tick (a command redirected later is written when it is
+ * resent, unheld).
  */
 export class TickWrites {
-  private corked: CorkableStream | undefined;
+  private corked: CorkableStream[] | undefined;
   private readonly flush = (): void => {
-    const stream = this.corked;
+    const streams = this.corked;
     this.corked = undefined;
-    // Uncorks the stream that was corked, even if the client has moved on to a new one.
-    stream?.uncork();
+    // Uncorks the sockets that were corked, even if the client has moved on to new ones.
+    if (streams) for (const stream of streams) stream.uncork();
   };
 
   constructor(private readonly client: ClientSurface) {}
 
   /** Call just before a command is written on a ready client. */
   hold(): void {
-    if (this.corked || this.client.isCluster) return;
-    const stream = this.client.stream;
-    if (!stream || typeof stream.cork !== 'function' || typeof stream.uncork !== 'function') return;
-    stream.cork();
-    this.corked = stream;
+    if (this.corked) return;
+    const clients = this.client.isCluster ? (this.client.nodes?.('all') ?? []) : [this.client];
+    const streams: CorkableStream[] = [];
+    for (const { stream } of clients) {
+      if (!stream || typeof stream.cork !== 'function' || typeof stream.uncork !== 'function')
+        continue;
+      stream.cork();
+      streams.push(stream);
+    }
+    if (streams.length === 0) return;
+    this.corked = streams;
     process.nextTick(this.flush);
   }
 }
