@@ -6,6 +6,12 @@ export type RedisClient = Redis | Cluster;
 
 type ReplyArgument = string | Buffer | number;
 
+/** The socket of a standalone client, as the store holds it for a tick (tick-writes.ts). */
+export interface CorkableStream {
+  cork(): void;
+  uncork(): void;
+}
+
 /**
  * The few client members the store uses. ioredis is a peer dependency and may be another
  * copy than ours, so the client is recognised by shape, not by `instanceof`.
@@ -24,8 +30,10 @@ export interface ClientSurface {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   listenerCount(event: string): number;
+  /** Standalone only: the connection's socket (absent before the first connect). */
+  readonly stream?: CorkableStream | undefined;
   /** Cluster only: the node clients. */
-  nodes?(role: 'master'): ClientSurface[];
+  nodes?(role: 'master' | 'all'): ClientSurface[];
 }
 
 /**

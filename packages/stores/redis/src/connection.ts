@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '@oncely/core';
 import type { ClientSurface } from './client.js';
+import { TickWrites } from './tick-writes.js';
 
 const CLOSED_MESSAGE =
   'The ioredis client is closed (quit() or disconnect() was called); the Redis store cannot use it.';
@@ -15,6 +16,7 @@ export class Connection {
   private readySignal: Promise<void> | undefined;
   private stopWaiting: (() => void) | undefined;
   private readonly inFlight = new Set<(error: Error) => void>();
+  private readonly tickWrites: TickWrites;
   private readonly onClose = (): void => {
     const error = new StoreUnavailableError(
       'The connection to Redis closed while a command was in flight; it may or may not have run.',
@@ -30,6 +32,7 @@ export class Connection {
     // A Cluster's own "close" means every node is gone; a node that drops is handled by
     // ioredis' redirections and the engine's storeTimeout, so watch only standalone clients.
     if (!client.isCluster) client.on('close', this.onClose);
+    this.tickWrites = new TickWrites(client);
   }
 
   /** Run `send` once the client is ready; reject when it cannot be, or when it drops mid-call. */
@@ -40,6 +43,8 @@ export class Connection {
   }
 
   private sendWatched<R>(send: () => Promise<R>): Promise<R> {
+    // Ready here, so ioredis writes the command to a socket while `send` runs.
+    this.tickWrites.hold();
     if (this.client.isCluster) return send();
     return new Promise<R>((resolve, reject) => {
       this.inFlight.add(reject);

@@ -83,11 +83,41 @@ return {1, fence}
 /**
  * KEYS[1] record; ARGV token, fence, ttlMs, result. Reply the server time (ms) when stored
  * (or already stored by this owner), 0 when this is not the owner.
+ *
+ * Every first execution runs this, so the common case comes first and does little: the owner's
+ * in-progress record `p|<fence>|<a>|0|<fl>|<tl>|<fingerprint><token>` is recognised by its
+ * prefix, its two lengths and its last bytes, and becomes the completed record by replacing the
+ * fields before the lengths, without parsing the rest or formatting numbers that arrive as
+ * strings. It costs about 70 000 instructions in Redis against 104 000 for the general path
+ * below (bench/script-instructions.ts); every other case (a completed, released or foreign
+ * record) takes that general path, which decides exactly as before.
  */
-const COMPLETE = `${PRELUDE}
-local key = KEYS[1]
+const COMPLETE = `
+local key, token, fence, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local v = redis.call('GET', key)
 if not v then return 0 end
+local owner_head = 'p|' .. fence .. '|'
+-- A ttl with a fraction goes the general way, which rounds it.
+if string.sub(v, 1, #owner_head) == owner_head and not string.find(ttl, '.', 1, true) then
+  -- In progress, b is always 0; fl and tl must account for the rest exactly, so the last tl
+  -- bytes are the whole token field, not the tail of a longer one.
+  local bar = string.find(v, '|', #owner_head + 1, true)
+  if bar and string.sub(v, bar, bar + 2) == '|0|' then
+    local fl, tl, at = string.match(v, '^(%d+)|(%d+)|()', bar + 3)
+    if at and tonumber(tl) == #token and at + fl + tl - 1 == #v and
+        string.sub(v, -#token) == token then
+      local t = redis.call('TIME')
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
+      local expires = now + ttl
+      -- Below 1e14 Lua writes the integer in full; above, %.0f keeps it from becoming "1e+14".
+      if expires < 1e14 then expires = expires .. '' else expires = string.format('%.0f', expires) end
+      redis.call('SET', key, 'c|' .. fence .. '|' .. expires .. '|' .. ttl .. '|' ..
+        string.sub(v, bar + 3) .. ARGV[4], 'PX', ttl)
+      return now
+    end
+  end
+end
+${PRELUDE}
 local s, fence, a, b, fl, tl, at = head(v)
 if fence ~= tonumber(ARGV[2]) or string.sub(v, at + fl, at + fl + tl - 1) ~= ARGV[1] then
   return 0

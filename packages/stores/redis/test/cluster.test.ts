@@ -53,6 +53,47 @@ describe.skipIf(!binaries.available)('RedisStore on a three-master Redis Cluster
     }
   });
 
+  it('sends the commands of one tick in at most one socket write per node', async () => {
+    // No eviction check: its CONFIG GET would be a write of its own while acquires are answered.
+    const store = new RedisStore({
+      client,
+      prefix: `tick-${randomUUID()}:`,
+      checkEvictionPolicy: false,
+    });
+    await client.ping();
+    const writes = new Map<string, number>();
+    const restore: Array<() => void> = [];
+    for (const node of client.nodes('all')) {
+      const socket = node.stream as unknown as Record<
+        '_write' | '_writev',
+        (...a: unknown[]) => void
+      >;
+      const name = `${node.options.host}:${node.options.port}`;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = socket[method];
+        socket[method] = function (this: unknown, ...args: unknown[]) {
+          writes.set(name, (writes.get(name) ?? 0) + 1);
+          return original.apply(this, args);
+        };
+        restore.push(() => {
+          socket[method] = original;
+        });
+      }
+    }
+    const keys = Array.from({ length: 30 }, () => randomUUID());
+    const results = await Promise.all(
+      keys.map((key) =>
+        store.acquire({ key, fingerprint: 'fp', token: randomUUID(), leaseMs: 5000, ttlMs: 5000 }),
+      ),
+    );
+    for (const undo of restore) undo();
+    expect(results).toEqual(keys.map(() => ({ acquired: true, fence: 1 })));
+    // 30 keys spread over three masters: each node got its share in one write.
+    expect(writes.size).toBeGreaterThan(1);
+    for (const count of writes.values()) expect(count).toBe(1);
+    await store.close();
+  });
+
   it('runs the lifecycle on every master', async () => {
     const store = new RedisStore({ client, prefix: `cluster-${randomUUID()}:` });
     const idempotency = createIdempotency({ store });
