@@ -71,7 +71,7 @@ export class MemoryStore implements Store {
     const current = this.liveActive(key, now);
     if (current) {
       if (current.leaseEndsAt <= now && current.fingerprint === fingerprint) {
-        current.token = input.token;
+        current.token = flat(input.token);
         current.fence = ++this.lastFence;
         current.leaseEndsAt = now + input.leaseMs;
         current.retainUntil = now + input.ttlMs;
@@ -87,8 +87,8 @@ export class MemoryStore implements Store {
     this.makeRoomForInProgress(now);
     const fence = ++this.lastFence;
     this.active.set(key, {
-      fingerprint,
-      token: input.token,
+      fingerprint: flat(fingerprint),
+      token: flat(input.token),
       fence,
       leaseEndsAt: now + input.leaseMs,
       retainUntil: now + Math.max(input.ttlMs, input.leaseMs),
@@ -214,6 +214,18 @@ export class MemoryStore implements Store {
       );
     }
   }
+}
+
+/**
+ * The same string, flattened. A string built by concatenation (crypto.randomUUID's token is
+ * one, a fingerprint joined from parts may be) is a tree of cons cells that stays a tree until
+ * something reads its characters: a UUID kept that way holds about 480 bytes instead of 56, for
+ * as long as the record lives. Reading one character makes V8 flatten it in place, and the
+ * garbage collector then drops the cells.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }
 
 function inProgressView(entry: ActiveEntry, now: number): StoreRecord {
