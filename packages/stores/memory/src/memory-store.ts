@@ -98,7 +98,7 @@ export class MemoryStore implements Store {
     if (settled) this.settled.delete(key);
     this.makeRoomForInProgress(now);
     const fence = ++this.lastFence;
-    this.active.set(key, {
+    this.active.set(flat(key), {
       fingerprint: flat(fingerprint),
       token: flat(input.token),
       fence,
@@ -138,7 +138,7 @@ export class MemoryStore implements Store {
       throw new ResultTooLargeError(entrySize(key, entry), this.options.maxBytes);
     }
     this.active.delete(key);
-    this.settled.set(key, entry);
+    this.settled.set(flat(key), entry);
     return true;
   }
 
@@ -148,7 +148,7 @@ export class MemoryStore implements Store {
     const current = this.liveActive(key, now);
     if (!current || current.token !== token || current.fence !== fence) return false;
     this.active.delete(key);
-    this.settled.set(key, { fence, expiresAt: current.retainUntil });
+    this.settled.set(flat(key), { fence, expiresAt: current.retainUntil });
     return true;
   }
 
@@ -236,11 +236,11 @@ export class MemoryStore implements Store {
 }
 
 /**
- * The same string, flattened. A string built by concatenation (crypto.randomUUID's token is
- * one, a fingerprint joined from parts may be) is a tree of cons cells that stays a tree until
- * something reads its characters: a UUID kept that way holds about 480 bytes instead of 56, for
- * as long as the record lives. Reading one character makes V8 flatten it in place, and the
- * garbage collector then drops the cells.
+ * The same string, flattened. A string built by concatenation (the engine's namespaced key,
+ * crypto.randomUUID's token, a fingerprint joined from parts) is a tree of cons cells that
+ * stays a tree until something reads its characters, and a Map does not: a UUID kept that way
+ * holds about 480 bytes instead of 56, for as long as the record lives. Reading one character
+ * makes V8 flatten it in place, and the garbage collector then drops the cells.
  */
 function flat(text: string): string {
   text.charCodeAt(0);
