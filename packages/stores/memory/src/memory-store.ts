@@ -238,7 +238,7 @@ export class MemoryStore implements Store {
 /**
  * The same string, flattened. A string built by concatenation (the engine's namespaced key,
  * crypto.randomUUID's token, a fingerprint joined from parts) is a tree of cons cells that
- * stays a tree until something reads its characters, and a Map does not: a UUID kept that way
+ * stays a tree until something reads its characters, which a Map never does: a UUID kept so
  * holds about 480 bytes instead of 56, for as long as the record lives. Reading one character
  * makes V8 flatten it in place, and the garbage collector then drops the cells.
  */
