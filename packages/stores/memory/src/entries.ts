@@ -7,25 +7,23 @@ export interface ActiveEntry {
   retainUntil: number;
 }
 
-/** A completed record or a released key: held in the bounded LRU. */
-export type SettledEntry =
-  | {
-      state: 'completed';
-      fingerprint: string;
-      token: string;
-      fence: number;
-      /** The result's bytes, one latin1 character per byte (see memory-store.ts). */
-      result: string;
-      expiresAt: number;
-    }
-  | { state: 'released'; fence: number; expiresAt: number };
+/** A released key: it keeps only the fence the next owner must exceed. */
+export interface ReleasedEntry {
+  fence: number;
+  expiresAt: number;
+}
 
 /**
- * Rough bytes an entry costs: key and fingerprint at two bytes a character, the latin1 result
- * at one, plus object overhead.
+ * What the bounded LRU holds: a completed record, encoded as one string (see
+ * completed-record.ts), or a released key.
+ */
+export type SettledEntry = string | ReleasedEntry;
+
+/**
+ * Rough bytes an entry costs: the key at two bytes a character, a completed record's string at
+ * one (it is latin1), plus the overhead of the entry and its place in the LRU.
  */
 export function entrySize(key: string, entry: SettledEntry): number {
-  const result =
-    entry.state === 'completed' ? entry.result.length + entry.fingerprint.length * 2 + 72 : 0;
-  return key.length * 2 + result + 64;
+  const record = typeof entry === 'string' ? entry.length + 16 : 0;
+  return key.length * 2 + record + 64;
 }

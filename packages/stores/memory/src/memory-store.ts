@@ -11,6 +11,14 @@ import {
   StoreUnavailableError,
 } from '@oncely/core';
 import { LRUCache } from 'lru-cache';
+import {
+  completedExpiresAt,
+  completedFence,
+  completedFingerprint,
+  completedResult,
+  completedToken,
+  encodeCompleted,
+} from './completed-record.js';
 import { type ActiveEntry, entrySize, type SettledEntry } from './entries.js';
 import {
   type MemoryStoreOptions,
@@ -57,7 +65,11 @@ export class MemoryStore implements Store {
       maxSize: this.options.maxBytes,
       sizeCalculation: (entry, key) => entrySize(key, entry),
       dispose: (entry, _key, reason) => {
-        if (reason === 'evict' && entry.state === 'completed' && entry.expiresAt > Date.now()) {
+        if (
+          reason === 'evict' &&
+          typeof entry === 'string' &&
+          completedExpiresAt(entry) > Date.now()
+        ) {
           this.evictions++;
         }
       },
@@ -71,7 +83,7 @@ export class MemoryStore implements Store {
     const current = this.liveActive(key, now);
     if (current) {
       if (current.leaseEndsAt <= now && current.fingerprint === fingerprint) {
-        current.token = input.token;
+        current.token = flat(input.token);
         current.fence = ++this.lastFence;
         current.leaseEndsAt = now + input.leaseMs;
         current.retainUntil = now + input.ttlMs;
@@ -80,15 +92,15 @@ export class MemoryStore implements Store {
       return { acquired: false, record: inProgressView(current, now) };
     }
     const settled = this.liveSettled(key, now);
-    if (settled?.state === 'completed') {
+    if (typeof settled === 'string') {
       return { acquired: false, record: completedView(settled, now) };
     }
     if (settled) this.settled.delete(key);
     this.makeRoomForInProgress(now);
     const fence = ++this.lastFence;
-    this.active.set(key, {
-      fingerprint,
-      token: input.token,
+    this.active.set(flat(key), {
+      fingerprint: flat(fingerprint),
+      token: flat(input.token),
       fence,
       leaseEndsAt: now + input.leaseMs,
       retainUntil: now + Math.max(input.ttlMs, input.leaseMs),
@@ -105,23 +117,28 @@ export class MemoryStore implements Store {
     const now = Date.now();
     const current = this.liveActive(key, now);
     const settled = current ? undefined : this.liveSettled(key, now);
-    const owned =
-      (current && current.token === token && current.fence === fence) ||
-      (settled?.state === 'completed' && settled.token === token && settled.fence === fence);
-    if (!owned) return false;
-    const entry: SettledEntry = {
-      state: 'completed',
-      fingerprint: (current ?? (settled as { fingerprint: string })).fingerprint,
+    let fingerprint: string;
+    if (current) {
+      if (current.token !== token || current.fence !== fence) return false;
+      fingerprint = current.fingerprint;
+    } else {
+      // The same owner completing again (a retried call) replaces its own result.
+      if (typeof settled !== 'string') return false;
+      if (completedFence(settled) !== fence || completedToken(settled) !== token) return false;
+      fingerprint = completedFingerprint(settled);
+    }
+    const entry = encodeCompleted({
+      fingerprint,
       token,
       fence,
-      result: toStoredBytes(result),
       expiresAt: now + input.ttlMs,
-    };
+      result,
+    });
     if (entrySize(key, entry) > this.options.maxBytes) {
       throw new ResultTooLargeError(entrySize(key, entry), this.options.maxBytes);
     }
     this.active.delete(key);
-    this.settled.set(key, entry);
+    this.settled.set(flat(key), entry);
     return true;
   }
 
@@ -131,7 +148,7 @@ export class MemoryStore implements Store {
     const current = this.liveActive(key, now);
     if (!current || current.token !== token || current.fence !== fence) return false;
     this.active.delete(key);
-    this.settled.set(key, { state: 'released', fence, expiresAt: current.retainUntil });
+    this.settled.set(flat(key), { fence, expiresAt: current.retainUntil });
     return true;
   }
 
@@ -151,7 +168,7 @@ export class MemoryStore implements Store {
     const current = this.liveActive(key, now);
     if (current) return inProgressView(current, now);
     const settled = this.liveSettled(key, now);
-    return settled?.state === 'completed' ? completedView(settled, now) : undefined;
+    return typeof settled === 'string' ? completedView(settled, now) : undefined;
   }
 
   async delete(key: string): Promise<void> {
@@ -191,7 +208,9 @@ export class MemoryStore implements Store {
 
   private liveSettled(key: string, now: number): SettledEntry | undefined {
     const entry = this.settled.get(key);
-    if (entry && entry.expiresAt <= now) {
+    if (entry === undefined) return undefined;
+    const expiresAt = typeof entry === 'string' ? completedExpiresAt(entry) : entry.expiresAt;
+    if (expiresAt <= now) {
       this.settled.delete(key);
       return undefined;
     }
@@ -216,6 +235,18 @@ export class MemoryStore implements Store {
   }
 }
 
+/**
+ * The same string, flattened. A string built by concatenation (the engine's namespaced key,
+ * crypto.randomUUID's token, a fingerprint joined from parts) is a tree of cons cells that
+ * stays a tree until something reads its characters, which a Map never does: a UUID kept so
+ * holds about 480 bytes instead of 56, for as long as the record lives. Reading one character
+ * makes V8 flatten it in place, and the garbage collector then drops the cells.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
 function inProgressView(entry: ActiveEntry, now: number): StoreRecord {
   return {
     state: 'in_progress',
@@ -225,30 +256,12 @@ function inProgressView(entry: ActiveEntry, now: number): StoreRecord {
   };
 }
 
-function completedView(
-  entry: Extract<SettledEntry, { state: 'completed' }>,
-  now: number,
-): StoreRecord {
+function completedView(record: string, now: number): StoreRecord {
   return {
     state: 'completed',
-    fingerprint: entry.fingerprint,
-    fence: entry.fence,
-    result: fromStoredBytes(entry.result),
-    ttlRemainingMs: entry.expiresAt - now,
+    fingerprint: completedFingerprint(record),
+    fence: completedFence(record),
+    result: completedResult(record),
+    ttlRemainingMs: completedExpiresAt(record) - now,
   };
-}
-
-/**
- * Results are held as latin1 strings (one byte per character, every byte value kept as it
- * is) rather than Uint8Arrays: a string is one object in the heap, while each small typed
- * array is a view, a buffer object and a separate allocation the garbage collector tracks;
- * with a record per request that difference shows in throughput. Both directions copy, so
- * the caller may reuse its buffer and a reader that edits its bytes changes no later replay.
- */
-function toStoredBytes(result: Uint8Array): string {
-  return Buffer.from(result.buffer, result.byteOffset, result.byteLength).toString('latin1');
-}
-
-function fromStoredBytes(stored: string): Uint8Array {
-  return Buffer.from(stored, 'latin1');
 }
