@@ -5,6 +5,7 @@
  */
 import { createIdempotency, type Idempotency } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
+import { ONCELY_MEMORY_BOUNDS } from '../libraries/oncely.js';
 import { createOrder, SAMPLE_ORDER } from '../libraries/order.js';
 import { telemetryListener } from '../libraries/telemetry.js';
 import { reply, workerArguments } from './protocol.js';
@@ -23,7 +24,7 @@ export type TelemetryReport = Record<
 >;
 
 const job = workerArguments<TelemetryJob>();
-const store = () => new MemoryStore({ maxEntries: 2_000_000, maxInProgress: 2_000_000 });
+const store = () => new MemoryStore(ONCELY_MEMORY_BOUNDS);
 const variants: Record<TelemetryVariant, Idempotency> = {
   oncely: createIdempotency({ store: store() }),
   'oncely-otel-noop': createIdempotency({ store: store(), onEvent: telemetryListener('noop') }),
