@@ -132,7 +132,7 @@ export function headerValue(headers: HttpHeaders, name: string): string | string
  */
 export function withHeaderLines(
   headers: HttpHeaders,
-  raw: { readonly headersDistinct?: Record<string, string[] | undefined> } | undefined,
+  raw: { readonly headersDistinct?: Record<string, string[] | undefined> | undefined } | undefined,
   name: string,
 ): HttpHeaders {
   const joined = headers[name];

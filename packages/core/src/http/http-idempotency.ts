@@ -58,7 +58,7 @@ export interface HandleContext<Native> {
    * The object that lives as long as the request (Express `req`, Koa `ctx`): instances that
    * nest on it agree that exactly one handles the request, the innermost.
    */
-  carrier?: object;
+  carrier?: object | undefined;
   /**
    * Called when an inner instance takes the request over while `downstream` runs: undo what
    * the binding did to the response, before the inner instance does its own. `handle` then
