@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { fullJitter } from './backoff.js';
 import type { ResultCodec } from './codec.js';
 import { Deadlines } from './deadlines.js';
@@ -29,6 +28,7 @@ import {
 } from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, CompleteInput, StoreRecord } from './store.js';
+import { ownerToken } from './token.js';
 
 export interface RunOptions<T> {
   /** The idempotency key: 1..255 visible ASCII characters. */
@@ -241,7 +241,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     observed?: Observation,
     step?: Step,
   ): Promise<RunOutcome<T>> {
-    const token = randomUUID();
+    const token = ownerToken();
     const deadline = Date.now() + waitMs;
     let pause = 10;
     for (;;) {
