@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { Attempt } from './attempt.js';
 import { fullJitter } from './backoff.js';
 import type { ResultCodec } from './codec.js';
 import { Deadlines } from './deadlines.js';
@@ -16,7 +16,7 @@ import type { OperationOutcome, StoreOperation } from './events.js';
 import { fingerprint as fingerprintOf } from './fingerprint.js';
 import { namespacedKey, validateKey, validateScope } from './keys.js';
 import { completeWithinLease } from './late-completion.js';
-import { LeaseKeeper } from './lease.js';
+import { LeaseKeeper, type LeaseTiming } from './lease.js';
 import type { Logger } from './logger.js';
 import { type ContextSource, Observation } from './observation.js';
 import {
@@ -29,6 +29,7 @@ import {
 } from './options.js';
 import { sleep } from './sleep.js';
 import type { AcquireResult, CompleteInput, StoreRecord } from './store.js';
+import { ownerToken } from './token.js';
 
 export interface RunOptions<T> {
   /** The idempotency key: 1..255 visible ASCII characters. */
@@ -154,6 +155,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     );
   }
 
+  const leaseTiming: LeaseTiming = {
+    extend: (input, observed) => callStore('extend', observed, () => store.extend(input)),
+    leaseMs: settings.leaseMs,
+    heartbeatMs: settings.heartbeatMs,
+    maxRunMs: settings.maxRunMs,
+  };
+
   /** Someone listens to this call: a listener, or a logger (the call's own or the engine's). */
   function observe<T>(runOptions: RunOptions<T>, storeKey: string): Observation | undefined {
     const logger =
@@ -241,7 +249,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     observed?: Observation,
     step?: Step,
   ): Promise<RunOutcome<T>> {
-    const token = randomUUID();
+    const token = ownerToken();
     const deadline = Date.now() + waitMs;
     let pause = 10;
     for (;;) {
@@ -292,6 +300,24 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     }
   }
 
+  /** Give the key up after the handler ran; never throws (the failure is reported as store_error). */
+  async function releaseKey(
+    key: string,
+    token: string,
+    fence: number,
+    reason: ReleaseReason,
+    observed: Observation | undefined,
+  ): Promise<void> {
+    try {
+      const released = await callStore('release', observed, () =>
+        store.release({ key, token, fence }),
+      );
+      if (released && observed?.verbose) observed.emit('released', { fence, reason });
+    } catch {
+      // Reported as store_error; the lease lapses on its own and a retry takes over.
+    }
+  }
+
   async function execute<T>(
     key: string,
     token: string,
@@ -303,42 +329,17 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   ): Promise<RunOutcome<T>> {
     const { shouldStore, complete } = runOptions;
     const started = performance.now();
-    const lease = new LeaseKeeper({
-      extend: (input) => callStore('extend', observed, () => store.extend(input)),
-      key,
-      token,
-      fence,
-      leaseMs: settings.leaseMs,
-      heartbeatMs: settings.heartbeatMs,
-      maxRunMs: settings.maxRunMs,
-      observed,
-    });
+    const lease = new LeaseKeeper(leaseTiming, key, token, fence, observed);
 
     /** From the end of the handler to now: storing the result or releasing the key. */
     let handlerEnded = 0;
     const finishing = (): void => {
       if (observed) observed.completeMs = performance.now() - handlerEnded;
     };
-    const release = async (reason: ReleaseReason): Promise<void> => {
-      try {
-        const released = await callStore('release', observed, () =>
-          store.release({ key, token, fence }),
-        );
-        if (released && observed?.verbose) observed.emit('released', { fence, reason });
-      } catch {
-        // Reported as store_error; the lease lapses on its own and a retry takes over.
-      } finally {
-        finishing();
-      }
-    };
+    const release = (reason: ReleaseReason): Promise<void> =>
+      releaseKey(key, token, fence, reason, observed).finally(finishing);
 
-    // `signal` is a getter so the AbortController is made only for handlers that use it.
-    const context: RunContext = {
-      fence,
-      get signal() {
-        return lease.signal;
-      },
-    };
+    const context = new Attempt(fence, lease);
     let value: T;
     try {
       value = await handler(context);

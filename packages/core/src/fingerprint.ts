@@ -10,6 +10,12 @@ import { InvalidArgumentError, RequestTooDeepError } from './errors.js';
  * nested deeper than `MAX_FINGERPRINT_DEPTH` (`RequestTooDeepError`).
  */
 export function canonicalJson(value: unknown): string {
+  // Plain JSON data (what a request body parser hands over) is written by JSON.stringify, with
+  // its objects' keys in canonical order: the same text as the walk below builds, at a fraction
+  // of its cost (one string instead of one per value). Anything JSON.stringify would write
+  // otherwise goes the long way, which also says why it is refused.
+  const sorted = sortedForJson(value, 0);
+  if (sorted !== UNFIT) return JSON.stringify(sorted);
   return write(value);
 }
 
@@ -28,6 +34,90 @@ export const MAX_FINGERPRINT_DEPTH = 256;
  * carry skip the bookkeeping.
  */
 const TRACK_CYCLES_FROM_DEPTH = 32;
+
+const UNFIT: unique symbol = Symbol('unfit');
+
+/**
+ * `value` with every object's keys in canonical order (itself where they are already: most
+ * are), or `UNFIT` when JSON.stringify would not write its canonical form: bytes, numbers with
+ * no JSON form, class instances and Dates (toJSON), functions, symbols, bigints, a `__proto__`
+ * key (a copy would turn it into the prototype) or a depth where cycles must be looked for.
+ */
+function sortedForJson(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : UNFIT;
+    case 'object':
+      if (value === null) return value;
+      break;
+    default:
+      return UNFIT;
+  }
+  if (depth >= TRACK_CYCLES_FROM_DEPTH) return UNFIT;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined) continue;
+      const sorted = sortedForJson(item, depth + 1);
+      if (sorted === UNFIT) return UNFIT;
+      if (sorted !== item) {
+        copy ??= value.slice();
+        copy[i] = sorted;
+      }
+    }
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return UNFIT;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let inOrder = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    // An object writes index-like keys ("2", "10") first, in numeric order, whatever the order
+    // they were added in; and a `__proto__` key added to a copy would become its prototype.
+    if (isDigit(key.charCodeAt(0)) || key === '__proto__') return UNFIT;
+    if (i > 0 && (keys[i - 1] as string) > key) inOrder = false;
+  }
+  if (!inOrder) sortInPlace(keys);
+  // A copy only when the keys are out of order or a value below had to be copied.
+  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const item = record[key];
+    if (item === undefined) continue;
+    const sorted = sortedForJson(item, depth + 1);
+    if (sorted === UNFIT) return UNFIT;
+    if (copy === undefined && sorted !== item) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j] as string] = record[keys[j] as string];
+    }
+    if (copy !== undefined) copy[key] = sorted;
+  }
+  return copy ?? value;
+}
+
+/** UTF-16 code unit order, as `sort()` gives; an insertion sort for the few keys of most objects allocates nothing. */
+function sortInPlace(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /**
  * Where in the request a bad value sits. Paths are built only when one is refused: building

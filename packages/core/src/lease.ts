@@ -3,19 +3,15 @@ import type { Observation } from './observation.js';
 import type { ExtendInput } from './store.js';
 import { unref } from './timers.js';
 
-export interface LeaseOptions {
+/** What every lease of one engine shares: made once, not per request. */
+export interface LeaseTiming {
   /** The store's extend, bounded by the store timeout and failing as StoreUnavailableError. */
-  extend: (input: ExtendInput) => Promise<boolean>;
-  key: string;
-  token: string;
-  fence: number;
+  extend: (input: ExtendInput, observed: Observation | undefined) => Promise<boolean>;
   leaseMs: number;
   /** Renew the lease this often; `undefined` to hold it only for `leaseMs`. */
   heartbeatMs: number | undefined;
   /** Stop renewing and fire the signal once the handler has run this long. */
   maxRunMs: number;
-  /** Where a lost lease is reported; `undefined` when nobody listens. */
-  observed: Observation | undefined;
 }
 
 /**
@@ -42,10 +38,17 @@ export class LeaseKeeper {
   private renewalDue = false;
   private stopped = false;
 
-  constructor(private readonly options: LeaseOptions) {
+  constructor(
+    private readonly timing: LeaseTiming,
+    private readonly key: string,
+    private readonly token: string,
+    private readonly fence: number,
+    /** Where a lost lease is reported; `undefined` when nobody listens. */
+    private readonly observed: Observation | undefined,
+  ) {
     const now = performance.now();
-    this.leaseEndsAt = now + options.leaseMs;
-    this.runEndsAt = now + options.maxRunMs;
+    this.leaseEndsAt = now + timing.leaseMs;
+    this.runEndsAt = now + timing.maxRunMs;
     this.schedule();
   }
 
@@ -77,7 +80,7 @@ export class LeaseKeeper {
   private schedule(): void {
     const now = performance.now();
     const untilEnd = Math.max(0, Math.min(this.leaseEndsAt, this.runEndsAt) - now);
-    const { heartbeatMs } = this.options;
+    const { heartbeatMs } = this.timing;
     this.renewalDue = heartbeatMs !== undefined && heartbeatMs < untilEnd;
     const delay = this.renewalDue ? (heartbeatMs as number) : untilEnd;
     this.timer = setTimeout(() => void this.wake(), delay);
@@ -105,10 +108,11 @@ export class LeaseKeeper {
       this.schedule();
       return;
     }
-    const { extend, key, token, fence, leaseMs } = this.options;
+    const { key, token, fence, observed } = this;
+    const { extend, leaseMs } = this.timing;
     const asked = performance.now();
     try {
-      const renewed = await extend({ key, token, fence, leaseMs });
+      const renewed = await extend({ key, token, fence, leaseMs }, observed);
       if (this.stopped) return;
       if (!renewed) {
         this.lose('extend');
@@ -129,7 +133,7 @@ export class LeaseKeeper {
   private lose(operation: 'extend' | 'lease' | 'max-run-time'): void {
     if (this.stopped || this.lostReason) return;
     this.stop();
-    const { fence, observed } = this.options;
+    const { fence, observed } = this;
     observed?.emit('fenced', { fence, operation, background: false });
     this.lostReason = new OwnershipLostError(LOST_MESSAGES[operation], fence);
     this.controller?.abort(this.lostReason);

@@ -12,6 +12,24 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ é: 1, z: 2, '😀': 3, A: 4 })).toBe('{"A":4,"z":2,"é":1,"😀":3}');
   });
 
+  it('sorts index-like keys as text too, not as numbers', () => {
+    expect(canonicalJson({ 10: 'a', 2: 'b', 1: 'c', b: { 20: 1, 3: 2 } })).toBe(
+      '{"1":"c","10":"a","2":"b","b":{"20":1,"3":2}}',
+    );
+  });
+
+  it('writes a __proto__ key a parser kept as data', () => {
+    const parsed = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
+  });
+
+  it('leaves the value it writes unchanged', () => {
+    const value = { b: [{ d: 1, c: 2 }], a: 1 };
+    canonicalJson(value);
+    expect(Object.keys(value)).toEqual(['b', 'a']);
+    expect(Object.keys(value.b[0] as object)).toEqual(['d', 'c']);
+  });
+
   it('writes numbers deterministically', () => {
     expect(canonicalJson([1.0, 1e21, 0.1, -0, 100])).toBe('[1,1e+21,0.1,0,100]');
   });

@@ -33,7 +33,8 @@ export async function handOver(
   reply: FastifyReply,
   payload: unknown,
 ): Promise<unknown> {
-  const read = await capturePayload(payload, pending.settings.maxBodyBytes);
+  const captured = capturePayload(payload, pending.settings.maxBodyBytes);
+  const read = captured instanceof Promise ? await captured : captured;
   pending.resolve({
     status: reply.statusCode,
     headers: reply.getHeaders() as HttpHeaders,

@@ -40,6 +40,8 @@ export class BodyCollector {
   }
 
   bytes(): Uint8Array {
+    // Most bodies are written in one piece: held as it is, not copied.
+    if (this.chunks.length === 1) return this.chunks[0] as Buffer;
     const all = Buffer.concat(this.chunks, this.size);
     return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
   }

@@ -56,8 +56,13 @@ export function resolveReplayHeaders(names: unknown): ReadonlySet<string> {
   return allowed;
 }
 
-/** Header values as lists of strings, names in lower case; absent values dropped. */
+/**
+ * Header values as lists of strings, names in lower case; absent values dropped. Headers that
+ * are in that form already (what Node's and Fastify's `getHeaders()` mostly hand over, a fresh
+ * object each time) are returned as they are, without a copy.
+ */
 export function normalizeHeaders(headers: HttpHeaders): Record<string, string | string[]> {
+  if (isNormalized(headers)) return headers as Record<string, string>;
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
@@ -65,6 +70,13 @@ export function normalizeHeaders(headers: HttpHeaders): Record<string, string | 
     out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
   }
   return out;
+}
+
+function isNormalized(headers: HttpHeaders): boolean {
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string' || name.toLowerCase() !== name) return false;
+  }
+  return true;
 }
 
 const NOT_REPLAYED = new Set(NOT_REPLAYED_BY_DEFAULT);

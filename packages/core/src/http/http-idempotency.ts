@@ -126,6 +126,7 @@ export function createHttpIdempotency<Native = unknown>(
   const self = {};
   // How long attempts took here, so a 409 suggests the expected wait instead of the whole lease.
   const runTimes = new RunTimes();
+  const recordHere = (operation: string, ms: number) => runTimes.record(operation, ms);
   // What an outer instance compares with its own, when this one is nested under it.
   const answers: Answers = {
     header: settings.header,
@@ -201,10 +202,12 @@ export function createHttpIdempotency<Native = unknown>(
     }
     // A run is also told to the instance this one took the request from: its own 409s for the
     // route (a duplicate that arrives during a hand-over) then suggest the route's run time.
-    const recordRun = (operation: string, ms: number) => {
-      runTimes.record(operation, ms);
-      outer?.recordRun?.(operation, ms);
-    };
+    const recordRun = outer
+      ? (operation: string, ms: number) => {
+          runTimes.record(operation, ms);
+          outer.recordRun?.(operation, ms);
+        }
+      : recordHere;
     const held = claim(context?.carrier, self, answers, recordRun, context?.onStepAside);
 
     const operation = `${method} ${request.path}`;

@@ -78,6 +78,14 @@ export function nestingMismatch(
   return undefined;
 }
 
+/** A request held by one instance: see `claim`. */
+interface Held {
+  wrap<T>(downstream: () => Promise<T>): Promise<T>;
+  settled(): void;
+}
+
+const UNCLAIMED: Held = { wrap: (downstream) => downstream(), settled: () => {} };
+
 /**
  * Claim `carrier` for `owner`. `wrap` runs a downstream call and races it against a request to
  * step aside (it then rejects with `STEPPED_ASIDE`, after `onStepAside` ran); `settled` is to
@@ -89,29 +97,26 @@ export function claim(
   answers: Answers,
   recordRun: (operation: string, ms: number) => void,
   onStepAside: (() => void) | undefined,
-): {
-  wrap<T>(downstream: () => Promise<T>): Promise<T>;
-  settled(): void;
-} {
+): Held {
+  // Without a carrier nothing can ask this instance to step aside (Fastify, the Web path).
+  if (!carrier) return UNCLAIMED;
   let asked = false;
   let reject: ((reason: unknown) => void) | undefined;
   let settled: () => void = () => {};
   const released = new Promise<void>((resolve) => {
     settled = resolve;
   });
-  if (carrier) {
-    (carrier as Carrier)[CLAIM] = {
-      owner,
-      answers,
-      recordRun,
-      stepAside() {
-        asked = true;
-        onStepAside?.();
-        reject?.(STEPPED_ASIDE);
-        return released;
-      },
-    };
-  }
+  (carrier as Carrier)[CLAIM] = {
+    owner,
+    answers,
+    recordRun,
+    stepAside() {
+      asked = true;
+      onStepAside?.();
+      reject?.(STEPPED_ASIDE);
+      return released;
+    },
+  };
   return {
     // The inner instance may ask while `downstream` is still being called (the rest of the
     // chain runs synchronously), so the rejection is in place before it is called.
