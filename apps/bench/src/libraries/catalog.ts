@@ -34,7 +34,7 @@ export const LIBRARIES: LibraryInfo[] = [
     engineStores: ['memory', 'redis'],
     http: { express: ['memory', 'redis'], fastify: ['memory', 'redis'] },
     configured:
-      '`createIdempotency({ store })` with defaults (24h TTL, 30s lease, heartbeat on, request fingerprint). Memory: `new MemoryStore({ maxEntries: 2e6, maxInProgress: 2e6 })` (raised from the 10 000 default so nothing is evicted during a measurement). Redis: `new RedisStore({ client: new Redis(url), prefix })` on ioredis, as the @oncely/redis README shows. HTTP: `app.post(route, idempotency({ store }), handler)` after `express.json()`; Fastify `app.register(idempotency, { store })`; default options.',
+      '`createIdempotency({ store })` with defaults (24h TTL, 30s lease, heartbeat on, request fingerprint). Memory: `new MemoryStore({ maxEntries: 2e6, maxInProgress: 2e6, maxBytes: 2 ** 33 })` (raised from the 10 000-record and 64 MiB defaults so nothing is evicted during a measurement). Redis: `new RedisStore({ client: new Redis(url), prefix })` on ioredis, as the @oncely/redis README shows. HTTP: `app.post(route, idempotency({ store }), handler)` after `express.json()`; Fastify `app.register(idempotency, { store })`; default options.',
   },
   {
     id: 'node-idempotency',
