@@ -1,23 +1,27 @@
 import type { ClientSurface, CorkableStream } from './client.js';
 
 /**
- * Sends every command the store issues in one tick in one socket write. ioredis writes each
- * command to the socket on its own, so 16 requests in flight cost 16 `write` syscalls here and,
- * as often, 16 reads, 16 event-loop passes and 16 reply writes in Redis; node-redis coalesces a
- * tick's commands, and so does this. The socket is corked at the first command of a tick and
- * uncorked on `process.nextTick`, which runs once the current callback and its promise jobs are
- * done: nothing waits for I/O or a timer, the commands go out in the order they were sent, and
- * Node hands them to the kernel in one `writev`.
+ * Sends every command the store issues in one turn of the event loop in one socket write.
+ * ioredis writes each command to the socket on its own, so each costs a `write` here and, as
+ * often, a wake-up, a `read` and a reply `write` in Redis: that, not the command, is most of
+ * what a replay costs Redis. The socket is corked at the first command and uncorked by
+ * `setImmediate`, which runs once the poll phase has run every I/O callback that was ready. An
+ * HTTP server parses each request in a callback of its own in that phase, so the commands of
+ * all the requests that arrived together (and of all the replies ioredis parsed in one read)
+ * leave in one `writev`, in the order they were sent. Nothing waits for I/O or a timer: a
+ * pending immediate makes the poll phase return at once, so a lone command leaves in the same
+ * loop turn. (`process.nextTick` flushed after each callback instead: over HTTP, one write per
+ * request. See the README's "Cost per operation" for what each bought.)
  *
- * Measured with bench/cost.ts (16 in flight, paired runs on a busy machine): Redis CPU per replay
- * about 12 → 3 µs, this process' CPU per replay about 27 → 10-17 µs. ioredis' own
- * `enableAutoPipelining` batches too, but defers to setImmediate and keeps one batch in flight
+ * ioredis' own `enableAutoPipelining` also defers to setImmediate, but keeps one batch in flight
  * per connection, so a batch waits for the previous one's replies: first executions ran at half
- * the rate.
+ * the rate. Corking never holds a command behind a reply.
  *
  * A Cluster client sends each command over the connection of the node that serves its slot:
- * every node's socket is held for the tick (a command redirected later is written when it is
- * resent, unheld).
+ * every node's socket is held (a command redirected later is written when it is resent, unheld).
+ * A socket that closes while held drops what it held, as it would drop unsent writes; the
+ * store's calls on it fail with StoreUnavailableError (connection.ts), and a reconnected client's
+ * new socket is not held.
  */
 export class TickWrites {
   private corked: CorkableStream[] | undefined;
@@ -43,6 +47,6 @@ export class TickWrites {
     }
     if (streams.length === 0) return;
     this.corked = streams;
-    process.nextTick(this.flush);
+    setImmediate(this.flush);
   }
 }
