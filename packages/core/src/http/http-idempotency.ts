@@ -284,6 +284,8 @@ export function createHttpIdempotency<Native = unknown>(
       }
       if (isProblem(error)) return problem(error);
       throw error;
+    } finally {
+      held.leave();
     }
   }
 

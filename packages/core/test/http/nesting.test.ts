@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   type CapturedResponse,
@@ -125,5 +127,37 @@ describe('an instance nested under another on one carrier', () => {
     expect(refused.action).toBe('throw');
     if (refused.action !== 'throw') return;
     expect(refused.error).toMatchObject({ status: 500, setting: 'key' });
+  });
+});
+
+describe('the carrier once its request is answered', () => {
+  // A full GC on demand, without starting the test process with --expose-gc.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+
+  it('keeps nothing of the request alive: a request object that outlives its response does not hold it', async () => {
+    const http = createHttpIdempotency({ store: new MemoryStore() });
+    // Express's req: Node's parser points at it until the connection's next request, so it is
+    // usually promoted to the old generation, and whatever it points to stays with it.
+    const carrier = {};
+    let body: WeakRef<Buffer> | undefined;
+    const answered = async () => {
+      const decision = await http.handle(
+        request(),
+        async () => {
+          const bytes = Buffer.from('a response that must not outlive its request');
+          body = new WeakRef(bytes);
+          return { status: 201, headers: {}, body: bytes, complete: true };
+        },
+        { native: undefined, carrier },
+      );
+      return decision.action;
+    };
+    expect(await answered()).toBe('send');
+    // Let the promise jobs that still point at the response run out, then collect.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(carrier).toBeDefined();
+    expect(body?.deref()).toBeUndefined();
   });
 });
