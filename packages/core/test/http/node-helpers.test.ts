@@ -116,3 +116,73 @@ describe('handleNodeRequest over a real server', () => {
     }
   });
 });
+
+describe('the held response once it is delivered', () => {
+  /** A server whose handler answers through handleNodeRequest; `prepare` runs on each response first. */
+  async function serve(prepare: (res: ServerResponse) => void) {
+    const http = createHttpIdempotency<IncomingMessage>({ store: new MemoryStore() });
+    const finished: ServerResponse[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      prepare(res);
+      res.on('finish', () => finished.push(res));
+      handleNodeRequest(http, {
+        request: fromNodeRequest(req, http.settings.header),
+        response: res,
+        native: req,
+        carrier: req,
+        proceed: () => {
+          res.writeHead(201, { 'content-type': 'text/plain' });
+          res.write('run ');
+          res.end('1');
+        },
+        fail: () => res.destroy(),
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
+    const post = async () => {
+      const answer = await fetch(url, { method: 'POST', headers: { 'idempotency-key': 'k1' } });
+      return [answer.status, await answer.text()];
+    };
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return { post, finished, close };
+  }
+
+  it('has no methods of its own left: what runs after it sees the response Node made', async () => {
+    const { post, finished, close } = await serve(() => {});
+    try {
+      expect(await post()).toEqual([201, 'run 1']);
+      const [res] = finished;
+      expect(
+        ['writeHead', 'write', 'end'].filter((name) => Object.hasOwn(res as object, name)),
+      ).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("gets back the methods a middleware before it put on it (compression's)", async () => {
+    const wrappers = new Map<ServerResponse, { write: unknown; end: unknown }>();
+    const { post, finished, close } = await serve((res) => {
+      const { write, end } = res;
+      // As compression does: its own write/end over the prototype's, calling them in turn.
+      const own = {
+        write: (...args: unknown[]) => (write as (...a: unknown[]) => boolean).apply(res, args),
+        end: (...args: unknown[]) => (end as (...a: unknown[]) => ServerResponse).apply(res, args),
+      };
+      Object.assign(res, own);
+      wrappers.set(res, own);
+    });
+    try {
+      expect(await post()).toEqual([201, 'run 1']);
+      const [res] = finished as [ServerResponse];
+      expect(res.write).toBe(wrappers.get(res)?.write);
+      expect(res.end).toBe(wrappers.get(res)?.end);
+    } finally {
+      await close();
+    }
+  });
+});
