@@ -122,8 +122,9 @@ export class ResponseHold {
     // V8 caches each store as a transition of the response's hidden class and rolls a delete of
     // the last-added property back to the previous one, so everything after us (Node's writing,
     // the framework's `finish` listeners) sees the response's usual shape. A loop of keyed
-    // stores and an `Object.assign` to undo them cost ~15 µs a request over Express and left
-    // every response with a second shape.
+    // stores and an `Object.assign` to undo them was the largest JavaScript function in an
+    // Express CPU profile (~15 µs of profiled time a request) and left every response with a
+    // second shape.
     own.writeHead = (...args: unknown[]) => this.writeHead(args);
     own.write = (...args: unknown[]) => this.write(args);
     own.end = (...args: unknown[]) => this.end(args);
