@@ -121,10 +121,14 @@ describe('the held response once it is delivered', () => {
   /** A server whose handler answers through handleNodeRequest; `prepare` runs on each response first. */
   async function serve(prepare: (res: ServerResponse) => void) {
     const http = createHttpIdempotency<IncomingMessage>({ store: new MemoryStore() });
-    const finished: ServerResponse[] = [];
+    // Each test sends one request: this settles once its response has been handed to the socket.
+    let onFinish: (res: ServerResponse) => void = () => {};
+    const finished = new Promise<ServerResponse>((resolve) => {
+      onFinish = resolve;
+    });
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       prepare(res);
-      res.on('finish', () => finished.push(res));
+      res.on('finish', () => onFinish(res));
       handleNodeRequest(http, {
         request: fromNodeRequest(req, http.settings.header),
         response: res,
@@ -155,10 +159,8 @@ describe('the held response once it is delivered', () => {
     const { post, finished, close } = await serve(() => {});
     try {
       expect(await post()).toEqual([201, 'run 1']);
-      const [res] = finished;
-      expect(
-        ['writeHead', 'write', 'end'].filter((name) => Object.hasOwn(res as object, name)),
-      ).toEqual([]);
+      const res = await finished;
+      expect(['writeHead', 'write', 'end'].filter((name) => Object.hasOwn(res, name))).toEqual([]);
     } finally {
       await close();
     }
@@ -178,7 +180,7 @@ describe('the held response once it is delivered', () => {
     });
     try {
       expect(await post()).toEqual([201, 'run 1']);
-      const [res] = finished as [ServerResponse];
+      const res = await finished;
       expect(res.write).toBe(wrappers.get(res)?.write);
       expect(res.end).toBe(wrappers.get(res)?.end);
     } finally {
