@@ -7,6 +7,8 @@ import type { EngineSubject, StoreTarget } from './types.js';
 
 export interface NodeIdempotencyInstance {
   idempotency: Idempotency;
+  /** The memory adapter's own Map (it has no delete of its own); absent on Redis. */
+  memoryEntries?: Map<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -17,21 +19,31 @@ export interface NodeIdempotencyInstance {
  */
 export async function nodeIdempotency(target: StoreTarget): Promise<NodeIdempotencyInstance> {
   let storage: StorageAdapter;
+  let memoryEntries: Map<string, unknown> | undefined;
   let close = async () => {};
   if (target.kind === 'memory') {
-    storage = new MemoryStorageAdapter();
+    const memory = new MemoryStorageAdapter();
+    // 1.0.2 keeps its records in a private `cache` Map and deletes one only when a read finds
+    // it expired; the scale scenario removes records through it as that expiry would.
+    memoryEntries = (memory as unknown as { cache: Map<string, unknown> }).cache;
+    if (!(memoryEntries instanceof Map)) throw new Error('MemoryStorageAdapter has no cache Map');
+    storage = memory;
   } else {
     const redis = new RedisStorageAdapter({ url: target.redisUrl });
     await redis.connect();
     storage = redis;
     close = () => redis.disconnect();
   }
-  return { idempotency: new Idempotency(storage, { cacheKeyPrefix: target.prefix }), close };
+  return {
+    idempotency: new Idempotency(storage, { cacheKeyPrefix: target.prefix }),
+    ...(memoryEntries ? { memoryEntries } : {}),
+    close,
+  };
 }
 
 /** The README's flow: `onRequest`, run the logic when it returns nothing, then `onResponse`. */
 export async function nodeIdempotencyEngine(target: StoreTarget): Promise<EngineSubject> {
-  const { idempotency, close } = await nodeIdempotency(target);
+  const { idempotency, memoryEntries, close } = await nodeIdempotency(target);
   return {
     call: async (key: string, request: OrderRequest) => {
       const params = {
@@ -46,6 +58,15 @@ export async function nodeIdempotencyEngine(target: StoreTarget): Promise<Engine
       await idempotency.onResponse(params, { body: order, additional: { statusCode: 201 } });
       return order;
     },
+    ...(memoryEntries
+      ? {
+          // Its cache key, as `getIdempotencyCacheKey` builds it from the params above.
+          forget: async (key: string) => {
+            const name = `${target.prefix}:POST:/orders:${key}`;
+            if (!memoryEntries.delete(name)) throw new Error(`node-idempotency holds no ${name}`);
+          },
+        }
+      : {}),
     close,
   };
 }

@@ -1,4 +1,4 @@
-import { createIdempotency } from '@oncely/core';
+import { createIdempotency, namespacedKey } from '@oncely/core';
 import { MemoryStore } from '@oncely/memory';
 import { RedisStore } from '@oncely/redis';
 import { Redis } from 'ioredis';
@@ -50,6 +50,13 @@ export async function oncelyEngine(
     call: async (key, request) => {
       const outcome = await idempotency.run({ key, request }, () => createOrder(request));
       return outcome.value;
+    },
+    // The engine's default prefix and no scope, as `run` above names the record; a name that
+    // missed would leave the store growing, so it is checked (the caller does not time this).
+    forget: async (key) => {
+      const name = namespacedKey('oncely:', '', key);
+      if (!(await store.get(name))) throw new Error(`oncely's store holds no record ${name}`);
+      await store.delete(name);
     },
     close,
   };

@@ -16,6 +16,11 @@ export interface StoreTarget {
 export interface EngineSubject {
   /** Run (or replay) the order operation for `key`; resolves to the order. */
   call(key: string, request: OrderRequest): Promise<unknown>;
+  /**
+   * Remove the record `key` left, as expiry would (memory stores only; the scale scenario keeps
+   * its store at the stated count with it). Absent where the library's store cannot.
+   */
+  forget?(key: string): Promise<void>;
   close(): Promise<void>;
 }
 

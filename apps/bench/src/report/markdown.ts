@@ -301,7 +301,7 @@ Postgres: only oncely has a Postgres store among these libraries (measured in a 
 
 ## 5. Scale: throughput as stored records grow
 
-Records at the start of each step (memory: filled through the library itself; Redis: copies of real records each library wrote, loaded with pipelined RESTORE). Samples of ${n(results.settings.scaleSampleOperations)} operations, 16 in flight, first executions and replays alternating; ops/s is the median (min–max) over 5 blocks of samples (operations ÷ time summed over the block, GC pauses included); in brackets the ratio of medians to the first step. Memory stores stay between the stated count and twice it while measured (a store that would pass twice the count is refilled from scratch, untimed); replays pick records at random over the whole store.
+Records at the start of each step (memory: filled through the library itself; Redis: copies of real records each library wrote, loaded with pipelined RESTORE). Samples of ${n(results.settings.scaleSampleOperations)} operations, 16 in flight, first executions and replays alternating; ops/s is the median (min–max) over 5 blocks of samples (operations ÷ time summed over the block, GC pauses included); in brackets the ratio of medians to the first step. Memory stores stay at the stated count: the records each sample of first executions adds are removed again, oldest first (untimed, as expiry would), so a store holds the count plus at most one sample during first executions and the count during replays; replays pick records at random over the whole store.
 
 ${scaleTable(results)}
 

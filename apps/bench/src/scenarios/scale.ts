@@ -19,8 +19,9 @@ const PIPELINE = 5_000;
 /**
  * Scenario 5: does a first execution (acquire) and a replay stay flat as records pile up?
  * Memory: each library fills its own store through its API, 1e3 -> 1e6, in one process
- * (pinned to the server CPU), and is measured in many small samples that keep the store
- * between the stated count and twice it; the spread is over blocks of samples.
+ * (pinned to the server CPU), and is measured in many small samples; the records each sample
+ * adds are removed again, oldest first, so the store stays at the stated count. The spread is
+ * over blocks of samples.
  * Redis: the server is filled with copies (DUMP/RESTORE, pipelined) of real records each
  * library wrote, under this run's prefix, with a TTL; then every library is measured at that
  * size. Everything is removed by prefix (SCAN + UNLINK) at the end.

@@ -27,7 +27,7 @@ export interface ScaleJob {
 export interface ScalePoint {
   /** Records the store held when each sample started: at least this... */
   records: number;
-  /** ...and at most this (first executions add records; see the refill below). */
+  /** ...and at most this (first executions add records; see the trim below). */
   recordsAtMost: number;
   /** ops/s of each block (operations ÷ time summed over its samples, GC pauses included). */
   first: Spread;
@@ -49,9 +49,13 @@ async function timedCount(operations: number, call: (i: number) => Promise<unkno
   return (performance.now() - started) / 1000;
 }
 
-/** A store of the library and the keys it holds (`generation` tells stores apart). */
+/**
+ * A store of the library and the keys it holds: `oldest` to `stored - 1` of this `generation`
+ * (the warm-up's store is dropped, so keys name their store).
+ */
 let subject: EngineSubject = await engineSubject(job.library, job.target);
 let generation = 0;
+let oldest = 0;
 let stored = 0;
 const keyOf = (i: number) => `${job.target.prefix}:g${generation}:${i}`;
 const call = (i: number) => subject.call(keyOf(i), SAMPLE_ORDER);
@@ -59,10 +63,17 @@ const call = (i: number) => subject.call(keyOf(i), SAMPLE_ORDER);
 const fillTo = async (count: number, concurrency = 64) => {
   let next = stored;
   const loop = async (): Promise<void> => {
-    while (next < count) await call(next++);
+    while (next < oldest + count) await call(next++);
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  stored = Math.max(stored, count);
+  stored = Math.max(stored, oldest + count);
+};
+/** Remove the `count` oldest records, as expiry would (not timed). */
+const trimOldest = async (count: number) => {
+  const forget = subject.forget;
+  if (!forget) throw new Error(`${job.library} cannot remove records from its memory store`);
+  const end = Math.min(stored, oldest + count);
+  for (; oldest < end; oldest++) await forget(keyOf(oldest));
 };
 
 // Warm up the JIT on both paths, on a store that is then dropped. It takes tens of thousands
@@ -70,42 +81,38 @@ const fillTo = async (count: number, concurrency = 64) => {
 // looked up to 2x faster than it.
 await fillTo(20_000, CONCURRENCY);
 await timedCount(20_000, (i) => call(i % 20_000));
+await subject.close();
+subject = await engineSubject(job.library, job.target);
+generation++;
+stored = 0;
 
 const points: ScalePoint[] = [];
 for (const step of job.steps) {
   const started = performance.now();
-  const fresh = async () => {
-    await subject.close();
-    subject = await engineSubject(job.library, job.target);
-    generation++;
-    stored = 0;
-    if (job.fillHere) await fillTo(step);
-  };
-  if (points.length === 0) await fresh();
-  else if (job.fillHere) await fillTo(step);
+  if (job.fillHere) await fillTo(step);
   const fillSeconds = (performance.now() - started) / 1000;
   // Fill garbage is not the measured operations' cost.
   forceGc();
   const firstSeconds: number[] = [];
   const replaySeconds: number[] = [];
-  let recordsAtMost = stored;
+  let recordsAtMost = stored - oldest;
   for (let s = 0; s < job.samples; s++) {
-    // Keep the store near the stated count: when first executions would take it past twice
-    // the step, start again from a store filled to the step (memory only; not timed). No
-    // forced GC here: a full GC right before a sample shrinks V8's young generation, and the
-    // sample then ran at about 0.4x (oncely 1e3 step, 70 000 against 182 000 ops/s in a
-    // standalone loop), which made 1e3 look slower than 1e6. The old store's garbage is
-    // collected in the timed samples, as the 1e6 step's own garbage is.
-    if (job.fillHere && stored + job.operations > 2 * step) await fresh();
     const base = stored;
     firstSeconds.push(await timedCount(job.operations, (i) => call(base + i)));
     stored += job.operations;
-    recordsAtMost = Math.max(recordsAtMost, stored);
+    recordsAtMost = Math.max(recordsAtMost, stored - oldest);
+    // Memory: keep one store at the step by removing the records the first executions added
+    // beyond it, oldest first. (Refilling a fresh store whenever it passed twice the step made
+    // the 1e3 step, refilled before nearly every sample, measure 2.3x slower than 1e6.) Redis:
+    // the parent filled the server, and its first executions add to it (it takes a quarter of
+    // the samples; the results give each point's range).
+    if (job.fillHere) await trimOldest(stored - oldest - step);
     // Replays of records spread over the whole store: the fill's too for the memory store;
     // on Redis the fill is copies under other names, and `stored` counts the measured keys.
-    const span = stored;
+    const from = oldest;
+    const span = stored - oldest;
     replaySeconds.push(
-      await timedCount(job.operations, () => call(Math.floor(Math.random() * span))),
+      await timedCount(job.operations, () => call(from + Math.floor(Math.random() * span))),
     );
   }
   const blockRates = (seconds: number[]) => {
