@@ -3,9 +3,8 @@ import {
   createHttpIdempotency,
   fromNodeRequest,
   type HttpIdempotencyOptions,
+  handleNodeRequest,
   nodeRoutePattern,
-  ResponseHold,
-  writeResponse,
 } from '@oncely/core';
 import type { Request } from 'express';
 import { setAttempt } from './attempt.js';
@@ -35,42 +34,23 @@ export function idempotency<Req = Request>(
 ): IdempotencyMiddleware {
   const http = createHttpIdempotency(options);
   return (req, res, next) => {
-    // Made only when this request owns the key: a replay, a problem or a pass-through never
-    // touches the response's methods.
-    let hold: ResponseHold | undefined;
-    http
-      .handle(
-        fromNodeRequest(req, http.settings.header),
-        (attempt) => {
-          setAttempt(req, attempt);
-          hold = new ResponseHold(res, http.settings.maxBodyBytes, () => isUnmatched(req, res));
-          return hold.capture(() => next());
-        },
-        {
-          native: req as unknown as Req,
-          carrier: req,
-          onStepAside: () => hold?.restore(),
-          // Express sets `req.route` while it dispatches a route, so an instance mounted on the
-          // app knows it only once the handler ran (a replay or a conflict there has none).
-          route: nodeRoutePattern as (native: Req) => string | undefined,
-        },
-      )
-      .then(
-        (decision) => {
-          if (decision.action === 'pass') next();
-          else if (decision.action === 'throw') next(decision.error);
-          else if (decision.action === 'send') {
-            if (hold) hold.deliver(decision.response, decision.source === 'live');
-            else writeResponse(res, decision.response);
-          }
-        },
-        (error: unknown) => {
-          // Before the chain ran, an error (e.g. from a `scope` function) goes to Express's
-          // error handlers; after it, the connection is gone and there is no one to tell.
-          if (hold) hold.restore();
-          else next(error);
-        },
-      );
+    handleNodeRequest(http, {
+      request: fromNodeRequest(req, http.settings.header),
+      response: res,
+      native: req as unknown as Req,
+      carrier: req,
+      // Express sets `req.route` while it dispatches a route, so an instance mounted on the
+      // app knows it only once the handler ran (a replay or a conflict there has none).
+      route: nodeRoutePattern as (native: Req) => string | undefined,
+      proceed: (attempt) => {
+        if (attempt) setAttempt(req, attempt);
+        next();
+      },
+      // Problems (with `problems: "throw"`) and errors before the chain ran (e.g. from a
+      // `scope` function) go to Express's error handlers.
+      fail: next,
+      unmatchedRoute: () => isUnmatched(req, res),
+    });
   };
 }
 
