@@ -39,32 +39,36 @@ export function handleNodeRequest<Native>(
   // Made only when this request owns the key: a replay, a problem or a pass-through never
   // touches the response's methods.
   let hold: ResponseHold | undefined;
+  // Taken apart here so that the closures below hold only what they call, never `exchange`
+  // itself: holding it kept the request (its headers and body) reachable from Express's
+  // promoted `req` graph, and over Express + memory every first execution promoted about 6 KB
+  // more (21 KB against 15 per request, `--trace-gc-nvp`).
+  const { request, response, proceed, send, problem, fail, unmatchedRoute } = exchange;
   const { native, carrier, route, requestId, defaultLogger } = exchange;
   http
     .handle(
-      exchange.request,
+      request,
       (attempt) => {
-        const limit = http.settings.maxBodyBytes;
-        hold = new ResponseHold(exchange.response, limit, exchange.unmatchedRoute ?? NEVER);
-        return hold.capture(() => exchange.proceed(attempt));
+        hold = new ResponseHold(response, http.settings.maxBodyBytes, unmatchedRoute ?? NEVER);
+        return hold.capture(() => proceed(attempt));
       },
       { native, carrier, route, requestId, defaultLogger, onStepAside: () => hold?.restore() },
     )
     .then(
       (decision) => {
-        if (decision.action === 'pass') exchange.proceed(undefined);
-        else if (decision.action === 'throw') (exchange.problem ?? exchange.fail)(decision.error);
+        if (decision.action === 'pass') proceed(undefined);
+        else if (decision.action === 'throw') (problem ?? fail)(decision.error);
         else if (decision.action === 'send') {
           if (hold) hold.deliver(decision.response, decision.source === 'live');
-          else if (exchange.send) exchange.send(decision.response);
-          else writeResponse(exchange.response, decision.response);
+          else if (send) send(decision.response);
+          else writeResponse(response, decision.response);
         }
         // "done" and "yielded": the response is on its way, or an inner instance's to send.
       },
       (error: unknown) => {
         // After the handler ran the connection is gone and there is no one to tell.
         if (hold) hold.restore();
-        else exchange.fail(error);
+        else fail(error);
       },
     );
 }
