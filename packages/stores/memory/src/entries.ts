@@ -14,14 +14,14 @@ export interface ReleasedEntry {
 }
 
 /**
- * What the bounded LRU holds: a completed record, encoded as one string (see
+ * What the bounded settled records hold: a completed record, encoded as one string (see
  * completed-record.ts), or a released key.
  */
 export type SettledEntry = string | ReleasedEntry;
 
 /**
  * Rough bytes an entry costs: the key at two bytes a character, a completed record's string at
- * one (it is latin1), plus the overhead of the entry and its place in the LRU.
+ * one (it is latin1), plus the overhead of the entry and its place in the map.
  */
 export function entrySize(key: string, entry: SettledEntry): number {
   const record = typeof entry === 'string' ? entry.length + 16 : 0;

@@ -10,7 +10,6 @@ import {
   type StoreRecord,
   StoreUnavailableError,
 } from '@oncely/core';
-import { LRUCache } from 'lru-cache';
 import {
   completedExpiresAt,
   completedFence,
@@ -25,6 +24,7 @@ import {
   type ResolvedMemoryOptions,
   resolveMemoryOptions,
 } from './options.js';
+import { SettledRecords } from './settled-records.js';
 
 export interface MemoryStoreStats {
   /** In-progress records held now. */
@@ -40,14 +40,15 @@ export interface MemoryStoreStats {
 /**
  * A store in this process's memory. Every operation runs to completion synchronously (its
  * methods are async only to return promises; nothing inside awaits between a check and its
- * write), so concurrent calls in one process never interleave. In-progress records live in a map that is never evicted; completed records live
- * in a bounded LRU. Records do not survive a restart and are not shared between processes.
+ * write), so concurrent calls in one process never interleave. In-progress records live in a
+ * map that is never evicted; completed records in a bounded one that evicts the oldest written
+ * first. Records do not survive a restart and are not shared between processes.
  */
 export class MemoryStore implements Store {
   readonly capabilities: StoreCapabilities;
   private readonly options: ResolvedMemoryOptions;
   private readonly active = new Map<string, ActiveEntry>();
-  private readonly settled: LRUCache<string, SettledEntry>;
+  private readonly settled: SettledRecords;
   // One counter for every key: fences keep growing even after a record was evicted.
   private lastFence = 0;
   private evictions = 0;
@@ -60,19 +61,8 @@ export class MemoryStore implements Store {
       clock: 'caller',
       sharedAcrossInstances: false,
     });
-    this.settled = new LRUCache<string, SettledEntry>({
-      max: this.options.maxEntries,
-      maxSize: this.options.maxBytes,
-      sizeCalculation: (entry, key) => entrySize(key, entry),
-      dispose: (entry, _key, reason) => {
-        if (
-          reason === 'evict' &&
-          typeof entry === 'string' &&
-          completedExpiresAt(entry) > Date.now()
-        ) {
-          this.evictions++;
-        }
-      },
+    this.settled = new SettledRecords(this.options, (entry) => {
+      if (typeof entry === 'string' && completedExpiresAt(entry) > Date.now()) this.evictions++;
     });
   }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@oncely/core';
 
 export interface MemoryStoreOptions {
-  /** Completed records (and released keys) kept at most; least recently used go first. Default 10 000. */
+  /** Completed records (and released keys) kept at most; the oldest written go first. Default 10 000. */
   maxEntries?: number | undefined;
   /** Bound on the bytes completed records take (results, keys, overhead). Default 64 MiB. */
   maxBytes?: number | undefined;

@@ -14,10 +14,32 @@ const acquireInput = (key: string, token = 't1') => ({
   leaseMs: 60_000,
   ttlMs: 60_000,
 });
+/** Acquire and complete `key` as owner `t1`; the fence it completed under. */
+async function completeWith(store: MemoryStore, key: string): Promise<number> {
+  const won = await store.acquire(acquireInput(key));
+  if (!won.acquired) throw new Error(`expected to win ${key}`);
+  const stored = await store.complete({
+    key,
+    token: 't1',
+    fence: won.fence,
+    result: new Uint8Array(10),
+    ttlMs: 60_000,
+  });
+  if (!stored) throw new Error(`expected to store ${key}`);
+  return won.fence;
+}
+
+/** Which of `keys` the store still holds a completed record for, in the given order. */
+async function keysHeld(store: MemoryStore, keys: string[]): Promise<string[]> {
+  const held: string[] = [];
+  for (const key of keys) if ((await store.get(key))?.state === 'completed') held.push(key);
+  return held;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('MemoryStore bounds', () => {
-  it('keeps at most maxEntries completed records, evicting the least recently used', async () => {
+  it('keeps at most maxEntries completed records, evicting the oldest written first', async () => {
     const store = new MemoryStore({ maxEntries: 100 });
     for (let i = 0; i < 1000; i++) {
       const won = await store.acquire(acquireInput(`k${i}`));
@@ -35,6 +57,65 @@ describe('MemoryStore bounds', () => {
     expect(stats.evictions).toBe(900);
     expect(await store.get('k999')).toMatchObject({ state: 'completed' });
     expect(await store.get('k0')).toBeUndefined();
+  });
+
+  it('evicts by the order records were written: reading a record buys it no time', async () => {
+    const store = new MemoryStore({ maxEntries: 3 });
+    for (const key of ['a', 'b', 'c']) await completeWith(store, key);
+    // Replaying `a` does not extend its TTL, so it does not move it back either.
+    expect(await store.get('a')).toMatchObject({ state: 'completed' });
+    await completeWith(store, 'd');
+    expect(await store.get('a')).toBeUndefined();
+    expect(await keysHeld(store, ['b', 'c', 'd'])).toEqual(['b', 'c', 'd']);
+  });
+
+  it('counts a record written again (its owner completing once more) as the newest', async () => {
+    const store = new MemoryStore({ maxEntries: 2 });
+    const fence = await completeWith(store, 'a');
+    await completeWith(store, 'b');
+    expect(
+      await store.complete({
+        key: 'a',
+        token: 't1',
+        fence,
+        result: new Uint8Array(2),
+        ttlMs: 60_000,
+      }),
+    ).toBe(true);
+    await completeWith(store, 'c');
+    expect(await keysHeld(store, ['a', 'b', 'c'])).toEqual(['a', 'c']);
+    expect(store.stats().evictions).toBe(1);
+  });
+
+  it('keeps evicting oldest first through deletes, releases and a store emptied on the way', async () => {
+    const store = new MemoryStore({ maxEntries: 50 });
+    const written: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const key = `k${i}`;
+      await completeWith(store, key);
+      written.push(key);
+      // Deletes in the middle of the order and released keys among the records.
+      if (i % 7 === 3) {
+        const gone = written.splice(written.length - 3, 1)[0] as string;
+        await store.delete(gone);
+      }
+      if (i % 11 === 5) {
+        const won = await store.acquire(acquireInput(`released${i}`));
+        if (!won.acquired) throw new Error('expected a win');
+        await store.release({ key: `released${i}`, token: 't1', fence: won.fence });
+        written.push(`released${i}`);
+      }
+      if (i === 200) {
+        for (const key of written) await store.delete(key);
+        written.length = 0;
+      }
+    }
+    const kept = written.slice(-50);
+    expect(store.stats().settled).toBe(50);
+    const completedKept = kept.filter((key) => !key.startsWith('released'));
+    expect(await keysHeld(store, completedKept)).toEqual(completedKept);
+    const older = written.slice(0, -50).filter((key) => !key.startsWith('released'));
+    expect(await keysHeld(store, older)).toEqual([]);
   });
 
   it('stays under maxBytes under a flood of unique keys', async () => {
