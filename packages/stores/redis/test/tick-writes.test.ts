@@ -74,15 +74,17 @@ describe.skipIf(!redis.available)('commands sent in one turn of the event loop',
 
   it('leave in one write when they come from separate callbacks of one loop phase', async () => {
     // Like an HTTP server, where each request is parsed in an I/O callback of its own: two
-    // timers due together run in one timers phase, with process.nextTick's queue run between them.
+    // immediates queued together run in one check phase, with process.nextTick's queue run
+    // between them. (Not two timers: on a busy machine two setTimeout(0) can fall into
+    // different milliseconds, and so into different loop turns.)
     const writes = countWrites(client.stream as unknown as SocketWrites);
     const calls: Promise<unknown>[] = [];
     await new Promise<void>((resolve) => {
-      setTimeout(() => calls.push(acquire(`a-${randomUUID()}`)), 0);
-      setTimeout(() => {
+      setImmediate(() => calls.push(acquire(`a-${randomUUID()}`)));
+      setImmediate(() => {
         calls.push(acquire(`b-${randomUUID()}`));
         resolve();
-      }, 0);
+      });
     });
     const results = await Promise.all(calls);
     expect(results).toEqual([
