@@ -103,7 +103,9 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     rounds: Math.round(number('rounds', quick ? 2 : 5)),
     pin,
     httpSeconds: number('http-seconds', quick ? 1 : 3),
-    warmupSeconds: number('warmup-seconds', quick ? 0.3 : 1),
+    // A fresh server's CPU per request is still 1.5-2.7x its plateau in its second second
+    // (the JIT is still optimizing) and settles from about the third (README, Method).
+    warmupSeconds: number('warmup-seconds', quick ? 0.3 : 3),
     connections: Math.round(number('connections', quick ? 10 : 50)),
     engineSeconds: number('engine-seconds', quick ? 0.25 : 1),
     scaleSteps: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000],
