@@ -16,6 +16,7 @@ import { memoryScenario } from './scenarios/memory.js';
 import { postgresScenario } from './scenarios/postgres.js';
 import { scaleScenario } from './scenarios/scale.js';
 import { telemetryScenario } from './scenarios/telemetry.js';
+import { cpuTimes, stealPercent } from './steal.js';
 import { formatBound, formatMeasured, judgeTargets } from './targets.js';
 import { installedVersion } from './versions.js';
 
@@ -50,6 +51,7 @@ export async function runBench(argv: string[], log: (line: string) => void = con
     roundOrders: {},
     durationSeconds: 0,
     scenarioSeconds: {},
+    scenarioStealPercent: {},
     machine,
     pinning,
     redis: { version: redis.version, dedicated: redis.dedicated },
@@ -80,8 +82,13 @@ export async function runBench(argv: string[], log: (line: string) => void = con
   const timed = async (name: ScenarioName, run: () => Promise<void>) => {
     if (!options.only.has(name)) return;
     const start = performance.now();
+    const timesAtStart = cpuTimes();
     await run();
     results.scenarioSeconds[name] = Math.round((performance.now() - start) / 1000);
+    const stolen = stealPercent(timesAtStart, cpuTimes());
+    if (stolen !== undefined && results.scenarioStealPercent) {
+      results.scenarioStealPercent[name] = Math.round(stolen * 10) / 10;
+    }
     log(`${name}: ${results.scenarioSeconds[name]} s`);
   };
   try {

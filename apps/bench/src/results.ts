@@ -41,6 +41,11 @@ export interface BenchResults {
   durationSeconds: number;
   /** Wall-clock seconds of each scenario that ran. */
   scenarioSeconds: Partial<Record<string, number>>;
+  /**
+   * Percent of the machine's CPU time (all CPUs, /proc/stat) the hypervisor stole while each
+   * scenario ran; absent where the kernel does not say.
+   */
+  scenarioStealPercent?: Partial<Record<string, number>>;
   machine: MachineInfo;
   /** Which CPUs the server under test, the load generator and Redis were given. */
   pinning: Pinning;

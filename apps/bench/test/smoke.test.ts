@@ -58,6 +58,23 @@ describe.skipIf(!redisServer.available)('pnpm bench --quick on a tiny workload',
     expect(written.targets.map((t) => t.status)).not.toContain(undefined);
   });
 
+  it('says how much CPU the hypervisor stole while each scenario ran', async () => {
+    const readme = await readFile(join(out, 'README.md'), 'utf8');
+    if (process.platform !== 'linux') {
+      expect(readme).toContain('Hypervisor steal: not reported');
+      return;
+    }
+    const stolen = written.scenarioStealPercent ?? {};
+    expect(Object.keys(stolen).sort()).toEqual(['accounting', 'engine', 'telemetry']);
+    for (const percent of Object.values(stolen)) {
+      expect(percent).toBeGreaterThanOrEqual(0);
+      expect(percent).toBeLessThanOrEqual(100);
+    }
+    expect(readme).toMatch(
+      /Hypervisor steal \(\/proc\/stat, all CPUs.*per scenario: engine [\d.]+%/,
+    );
+  });
+
   it('says which CPUs each process ran on, or why it was not pinned', () => {
     const pinning = written.pinning;
     if (!pinning.applied) {

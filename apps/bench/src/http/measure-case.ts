@@ -1,5 +1,6 @@
 import { type BenchContext, type HttpCase, storeTarget } from '../context.js';
 import { deleteByPrefix, serverCpuSeconds } from '../redis/admin.js';
+import { cpuTimes, stealPercent } from '../steal.js';
 import { type LoadPlan, type LoadResult, load, postOrder } from './load.js';
 import { ServerProcess } from './server-process.js';
 
@@ -16,6 +17,11 @@ export interface HttpSample extends LoadResult {
   serverCpuMicrosPerRequest: number;
   /** The dedicated Redis server's CPU (INFO cpu) over the window, per request. */
   redisCpuMicrosPerRequest?: number;
+  /**
+   * Percent of the machine's CPU time (all CPUs) the hypervisor stole during the window
+   * (/proc/stat); absent where the kernel does not say.
+   */
+  stealPercent?: number;
 }
 
 export interface HttpCaseRound {
@@ -55,7 +61,9 @@ export async function measureCase(
     const executions = await server.executions();
     const redisBefore = redisCpu ? await serverCpuSeconds(context.admin) : 0;
     const cpuBefore = await server.cpuMicros();
+    const timesBefore = cpuTimes();
     const result = await load(plan(httpSeconds, nextKey));
+    const steal = stealPercent(timesBefore, cpuTimes());
     const cpuAfter = await server.cpuMicros();
     const redisAfter = redisCpu ? await serverCpuSeconds(context.admin) : 0;
     return {
@@ -65,6 +73,7 @@ export async function measureCase(
       ...(redisCpu
         ? { redisCpuMicrosPerRequest: ((redisAfter - redisBefore) * 1e6) / result.requests }
         : {}),
+      ...(steal === undefined ? {} : { stealPercent: steal }),
     };
   };
   try {

@@ -5,6 +5,7 @@ import {
   formatNumber as n,
   ratio,
   formatSpread as s,
+  spread,
   formatRatio as x,
   formatRatioSpread as xs,
 } from '../stats.js';
@@ -244,6 +245,26 @@ function pinningLine(results: BenchResults): string {
   return `Pinned with ${p.tool}: each server under test (and each worker measuring a library in-process) on CPU ${p.subjectCpus.join(',')}, the load generator (autocannon in the parent process) and the dedicated Redis on CPU ${p.loadCpus.join(',')}. As the kernel reported them (Cpus_allowed_list): load generator ${o.loadGenerator ?? 'n/a'}, Redis ${o.redis ?? 'n/a'}, servers ${o.servers.join(' / ') || 'n/a'}, workers ${o.workers.join(' / ') || 'n/a'}.`;
 }
 
+/**
+ * How much of the machine the hypervisor took while the run went on: on an oversubscribed
+ * host the same code measures up to twice as slow in one window as in another, so a figure is
+ * read with the steal beside it.
+ */
+function stealLine(results: BenchResults): string {
+  const byScenario = Object.entries(results.scenarioStealPercent ?? {});
+  if (byScenario.length === 0) return 'Hypervisor steal: not reported (no /proc/stat).';
+  const windows = spread(
+    results.http.flatMap((row) => row.rounds.map((r) => r.stealPercent ?? Number.NaN)),
+  );
+  const perWindow =
+    windows.count > 0
+      ? `; over the ${windows.count} measured HTTP windows ${s(windows, 1, '%')}`
+      : '';
+  return `Hypervisor steal (/proc/stat, all CPUs: CPU time the host gave to other guests while this machine's CPUs had work), per scenario: ${byScenario
+    .map(([name, percent]) => `${name} ${n(percent ?? Number.NaN, 1)}%`)
+    .join(', ')}${perWindow}. Where it is high, a figure measures the machine as much as the code.`;
+}
+
 export function markdownReport(results: BenchResults): string {
   const m = results.machine;
   const versions = results.libraries
@@ -264,6 +285,8 @@ ${results.quick ? '**Quick (smoke) run: tiny workloads, figures are not meaningf
   }.
 
 ${pinningLine(results)}
+
+${stealLine(results)}
 
 Every case ran once per round, ${results.rounds} round(s), in an order that changes from round to round (\`roundOrders\` in results.json). Figures are the **median (min–max) over the rounds**; every ratio and difference pairs a case with its reference **measured in the same round** (oncely ÷ bare of that round, oncely ÷ node-idempotency of that round) before the median is taken. Server CPU per request: \`process.cpuUsage()\` of the server process over the measured window ÷ requests answered.
 
