@@ -103,7 +103,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     rounds: Math.round(number('rounds', quick ? 2 : 5)),
     pin,
     httpSeconds: number('http-seconds', quick ? 1 : 3),
-    // A fresh server's CPU per request is still 1.5-2.7x its plateau in its second second
+    // A fresh server's CPU per request is still 1.6-3x its plateau in its second second
     // (the JIT is still optimizing) and settles from about the third (README, Method).
     warmupSeconds: number('warmup-seconds', quick ? 0.3 : 3),
     connections: Math.round(number('connections', quick ? 10 : 50)),

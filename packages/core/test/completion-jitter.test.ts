@@ -90,9 +90,9 @@ describe('completion retries during an outage', () => {
     // Every key's first try fails at about the same moment; the pauses before the later tries
     // must differ from key to key, or the store sees the same burst again at every retry. Every
     // try must shuffle the order, and the three tries together swap at least a quarter of the
-    // pairs of one try: a quiet machine swaps about four times that, a simulation with the loop
-    // stalled for 300 ms in the middle of every try still swapped more, and pauses of one length
-    // swap none.
+    // pairs of one try: a quiet machine swaps about four times that, three times the fewest one
+    // try swapped in a simulation with the loop stalled 300 ms in its middle is still more, and
+    // pauses of one length swap none.
     const series = [...outage.calls.values()];
     const pairs = (KEYS * (KEYS - 1)) / 2;
     let swappedInAll = 0;
