@@ -10,13 +10,22 @@ import { InvalidArgumentError, RequestTooDeepError } from './errors.js';
  * nested deeper than `MAX_FINGERPRINT_DEPTH` (`RequestTooDeepError`).
  */
 export function canonicalJson(value: unknown): string {
+  return canonicalJsonAt(value, 0);
+}
+
+/**
+ * `canonicalJson` of a value that sits `depth` levels down in a larger one whose outer levels
+ * the caller writes itself (requestFingerprint): the same text as that value takes inside the
+ * whole, and the same depth bound, counted from the whole.
+ */
+export function canonicalJsonAt(value: unknown, depth: number): string {
   // Plain JSON data (what a request body parser hands over) is written by JSON.stringify, with
   // its objects' keys in canonical order: the same text as the walk below builds, at a fraction
   // of its cost (one string instead of one per value). Anything JSON.stringify would write
   // otherwise goes the long way, which also says why it is refused.
-  const sorted = sortedForJson(value, 0);
+  const sorted = sortedForJson(value, depth);
   if (sorted !== UNFIT) return JSON.stringify(sorted);
-  return write(value);
+  return write(value, depth);
 }
 
 /**
@@ -128,9 +137,9 @@ class Refusal {
   constructor(readonly reason: string) {}
 }
 
-function write(value: unknown): string {
+function write(value: unknown, depth: number): string {
   try {
-    return writeValue(value, 0, undefined);
+    return writeValue(value, depth, undefined);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     throw new InvalidArgumentError(`request${error.path.reverse().join('')}`, error.reason);
@@ -239,5 +248,10 @@ function sha256Hex(parts: Array<string | Uint8Array>): string {
 export function fingerprint(request: unknown): string {
   if (request instanceof Uint8Array) return sha256Hex(['bytes\0', request]);
   if (typeof request === 'string') return sha256Hex([`text\0${request}`]);
-  return sha256Hex([`json\0${canonicalJson(request)}`]);
+  return fingerprintOfJson(canonicalJson(request));
+}
+
+/** The fingerprint of data whose canonical JSON text is `json` (as `fingerprint(data)` gives). */
+export function fingerprintOfJson(json: string): string {
+  return sha256Hex([`json\0${json}`]);
 }
