@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   MAX_FINGERPRINT_DEPTH,
   RequestTooDeepError,
+  requestFingerprint,
 } from '../src/index.js';
 import { MemoryStore } from './support/memory.js';
 
@@ -33,6 +34,21 @@ describe('fingerprint depth bound', () => {
   it('walks exactly MAX_FINGERPRINT_DEPTH levels and refuses one more', () => {
     expect(fingerprint(nestedArrays(MAX_FINGERPRINT_DEPTH))).toMatch(/^[0-9a-f]{64}$/);
     expect(() => fingerprint(nestedArrays(MAX_FINGERPRINT_DEPTH + 1))).toThrow(RequestTooDeepError);
+  });
+
+  it('counts the levels of a request body from the whole request, two above the body', () => {
+    // The body is hashed inside { body: { data }, method, path, query }: a body takes two levels
+    // fewer than the bound, as it always has (a change would refuse bodies that passed before).
+    const request = (levels: number) => ({
+      method: 'POST',
+      path: '/orders',
+      headers: {},
+      body: nestedArrays(levels),
+    });
+    expect(requestFingerprint(request(MAX_FINGERPRINT_DEPTH - 2))).toMatch(/^[0-9a-f]{64}$/);
+    expect(() => requestFingerprint(request(MAX_FINGERPRINT_DEPTH - 1))).toThrow(
+      RequestTooDeepError,
+    );
   });
 
   it('run({ request }) throws InvalidArgumentError and runs nothing', async () => {
