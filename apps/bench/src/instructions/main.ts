@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nextMessage } from '../child.js';
+import { nextMessage, stopWorker } from '../child.js';
 import { load, postOrder } from '../http/load.js';
 import type { Framework, LibraryId } from '../libraries/types.js';
 import { spread } from '../stats.js';
@@ -34,7 +34,8 @@ export async function runInstructions(
   const jobs: Array<[LibraryId, Framework]> = [];
   for (const framework of options.frameworks)
     for (const library of options.libraries) jobs.push([library, framework]);
-  // Counts do not depend on load, so servers are counted side by side, `parallel` at a time.
+  // A count moves only a few percent with load (README), so servers are counted side by side,
+  // `parallel` at a time; runs to compare should use the same `parallel`.
   const cases: InstructionCase[] = [];
   const queue = [...jobs];
   await Promise.all(
@@ -106,8 +107,8 @@ async function measureServer(
     }
     return cases;
   } finally {
-    worker.child.kill('SIGTERM');
-    await new Promise((resolve) => worker.child.once('exit', resolve));
+    // Also when the worker died: stopWorker returns at once for a child that already exited.
+    await stopWorker(worker.child);
     removeDumps(worker);
   }
 }
