@@ -128,6 +128,27 @@ describe('MemoryStore bounds', () => {
     expect(store.stats().settled).toBeGreaterThan(50);
   });
 
+  it('counts each key once in settledBytes, whichever way its records came and went', async () => {
+    // The byte bound evicts by this count: a key counted twice (a release, then a completion,
+    // then its owner completing again) would push records out early and never give bytes back.
+    const churned = new MemoryStore();
+    const released = await churned.acquire(acquireInput('k', 't0'));
+    if (!released.acquired) throw new Error('expected to win k');
+    await churned.release({ key: 'k', token: 't0', fence: released.fence });
+    const fence = await completeWith(churned, 'k');
+    // Its owner completing again replaces its record.
+    const input = { key: 'k', token: 't1', fence, result: new Uint8Array(10), ttlMs: 60_000 };
+    expect(await churned.complete(input)).toBe(true);
+    await churned.acquire(acquireInput('gone', 't2'));
+    await churned.release({ key: 'gone', token: 't2', fence: fence + 1 });
+    await churned.delete('gone');
+
+    const once = new MemoryStore();
+    await completeWith(once, 'k');
+    expect(churned.stats()).toEqual(once.stats());
+    expect(churned.stats().settled).toBe(1);
+  });
+
   it('never evicts an in-progress record, however many completions follow', async () => {
     const store = new MemoryStore({ maxEntries: 10 });
     const running = await store.acquire(acquireInput('running'));
