@@ -125,6 +125,8 @@ export async function runBench(argv: string[], log: (line: string) => void = con
   }
   results.targets = judgeTargets(results);
   results.durationSeconds = (performance.now() - started) / 1000;
+  const timesAtEnd = cpuTimes();
+  if (timesAtEnd) results.stealCountedSinceBoot = timesAtEnd.steal > 0;
   const files = await writeResults(options.outDir, results);
   for (const target of results.targets) {
     log(`target ${target.status}: ${target.target}`);

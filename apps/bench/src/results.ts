@@ -46,6 +46,12 @@ export interface BenchResults {
    * scenario ran; absent where the kernel does not say.
    */
   scenarioStealPercent?: Partial<Record<string, number>>;
+  /**
+   * Whether /proc/stat's steal counter had counted anything since the machine booted, read at
+   * the end of the run. A kernel that does not account steal keeps it at 0, and then the 0%
+   * above says nothing about the host; absent where there is no /proc/stat.
+   */
+  stealCountedSinceBoot?: boolean;
   machine: MachineInfo;
   /** Which CPUs the server under test, the load generator and Redis were given. */
   pinning: Pinning;

@@ -250,6 +250,9 @@ function pinningLine(results: BenchResults): string {
  * host the same code measures up to twice as slow in one window as in another, so a figure is
  * read with the steal beside it.
  */
+const UNCOUNTED_STEAL =
+  " This kernel had counted no steal at all since the machine booted (/proc/stat's steal column was 0 at the end of the run), as a kernel that does not account steal shows: here 0% does not mean a quiet host. Read the bare handler's spread across rounds instead.";
+
 function stealLine(results: BenchResults): string {
   const byScenario = Object.entries(results.scenarioStealPercent ?? {});
   if (byScenario.length === 0) return 'Hypervisor steal: not reported (no /proc/stat).';
@@ -262,7 +265,9 @@ function stealLine(results: BenchResults): string {
       : '';
   return `Hypervisor steal (/proc/stat, all CPUs: CPU time the host gave to other guests while this machine's CPUs had work), per scenario: ${byScenario
     .map(([name, percent]) => `${name} ${n(percent ?? Number.NaN, 1)}%`)
-    .join(', ')}${perWindow}. Where it is high, a figure measures the machine as much as the code.`;
+    .join(', ')}${perWindow}. Where it is high, a figure measures the machine as much as the code.${
+    results.stealCountedSinceBoot === false ? UNCOUNTED_STEAL : ''
+  }`;
 }
 
 export function markdownReport(results: BenchResults): string {
