@@ -4,6 +4,7 @@ import type { BenchResults, TargetFigure, TargetResult, TargetStatus } from './r
 import type { HttpRow, KeyMode } from './scenarios/http.js';
 import { pairWith } from './scenarios/http.js';
 import { formatNumber, formatSpread, paired, type Spread, spread, subtract } from './stats.js';
+import type { ScalePoint } from './workers/scale.js';
 
 type Measured = Pick<BenchResults, 'http' | 'accounting' | 'engine' | 'memory' | 'scale'>;
 
@@ -202,6 +203,25 @@ function redisCost({ http, engine, accounting }: Measured): TargetResult {
   );
 }
 
+/**
+ * ops/s at `large` ÷ at `small`. Steps measured in turns pair their blocks round by round (the
+ * median and range of the paired ratios). Otherwise median ÷ median, with a range that pairs
+ * the slowest block of one step with the fastest of the other, as wide as the spreads allow.
+ */
+export function stepRatio(small: ScalePoint, large: ScalePoint, phase: 'first' | 'replay'): Spread {
+  const smallBlocks = small[phase === 'first' ? 'firstBlocks' : 'replayBlocks'];
+  const largeBlocks = large[phase === 'first' ? 'firstBlocks' : 'replayBlocks'];
+  if (smallBlocks && largeBlocks && smallBlocks.length === largeBlocks.length) {
+    return spread(largeBlocks.map((rate, i) => rate / (smallBlocks[i] as number)));
+  }
+  return {
+    median: large[phase].median / small[phase].median,
+    min: large[phase].min / small[phase].max,
+    max: large[phase].max / small[phase].min,
+    count: Math.min(large[phase].count, small[phase].count),
+  };
+}
+
 function memoryAtScale({ scale, memory }: Measured): TargetResult {
   const figures: TargetFigure[] = [];
   const row = scale.find((r) => r.library === 'oncely' && r.store === 'memory');
@@ -211,17 +231,7 @@ function memoryAtScale({ scale, memory }: Measured): TargetResult {
     ['first', 'first executions'],
     ['replay', 'replays'],
   ] as const) {
-    // Median ÷ median; the range pairs the slowest block of one step with the fastest of the
-    // other, so it is as wide as the two spreads allow.
-    const ratio: Spread | undefined =
-      small && large
-        ? {
-            median: large[phase].median / small[phase].median,
-            min: large[phase].min / small[phase].max,
-            max: large[phase].max / small[phase].min,
-            count: Math.min(large[phase].count, small[phase].count),
-          }
-        : undefined;
+    const ratio = small && large ? stepRatio(small, large, phase) : undefined;
     figures.push(
       figure(`memory store, ${name}: ops/s at 1e6 records ÷ at 1e3`, ratio, '×', { atLeast: 0.9 }),
     );

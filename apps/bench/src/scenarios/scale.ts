@@ -1,9 +1,11 @@
-import { runWorker } from '../child.js';
+import type { ChildProcess } from 'node:child_process';
+import { nextMessage, runWorker, startWorker, stopWorker } from '../child.js';
 import { type BenchContext, storeTarget } from '../context.js';
 import { LIBRARIES } from '../libraries/catalog.js';
 import { engineSubject } from '../libraries/engines.js';
 import { SAMPLE_ORDER } from '../libraries/order.js';
 import type { LibraryId, StoreKind } from '../libraries/types.js';
+import { recordObserved } from '../pinning.js';
 import { deleteByPrefix, scanKeys } from '../redis/admin.js';
 import type { ScaleJob, ScalePoint } from '../workers/scale.js';
 
@@ -18,10 +20,10 @@ const PIPELINE = 5_000;
 
 /**
  * Scenario 5: does a first execution (acquire) and a replay stay flat as records pile up?
- * Memory: each library fills its own store through its API, 1e3 -> 1e6, in one process
- * (pinned to the server CPU), and is measured in many small samples; the records each sample
- * adds are removed again, oldest first, so the store stays at the stated count. The spread is
- * over blocks of samples.
+ * Memory: each library fills one store per step through its API, 1e3 -> 1e6, each in its own
+ * process (pinned to the server CPU), and the steps are measured in turns, block by block, in
+ * many small samples; the records each sample adds are removed again, oldest first, so each
+ * store stays at its stated count. The spread is over blocks of samples.
  * Redis: the server is filled with copies (DUMP/RESTORE, pipelined) of real records each
  * library wrote, under this run's prefix, with a TTL; then every library is measured at that
  * size. Everything is removed by prefix (SCAN + UNLINK) at the end.
@@ -44,7 +46,7 @@ export async function scaleScenario(context: BenchContext): Promise<ScaleRow[]> 
       samples,
       blocks,
     };
-    const points = await runWorker<ScalePoint[]>('scale', job, ['--max-old-space-size=8192']);
+    const points = await measureMemoryInTurns(job);
     rows.push({ library: entry.id, store: 'memory', points });
     for (const point of points) {
       context.log(
@@ -95,6 +97,47 @@ export async function scaleScenario(context: BenchContext): Promise<ScaleRow[]> 
     );
   }
   return rows;
+}
+
+/**
+ * One worker per step, each holding its own store at its count, measured in turns: sample `s`
+ * of every step runs before sample `s + 1` of any, each turn starting one step further along,
+ * so a slower stretch of the host falls on every step alike; block `b` of every step then
+ * covers the same stretch of time, and ratios between steps pair them. (Steps measured one after the other put minutes between 1e3 and 1e6, and
+ * a run measured node-idempotency's memory store faster at 1e6 than at 1e3.) Separate processes,
+ * not stores side by side in one, so that the 1e3 step's GC does not walk the 1e6 step's heap.
+ */
+export async function measureMemoryInTurns(job: ScaleJob): Promise<ScalePoint[]> {
+  const workers: ChildProcess[] = [];
+  try {
+    // Filled one at a time: a fill never competes with another for the CPU.
+    for (const step of job.steps) {
+      const child = startWorker('scale', { ...job, steps: [step], turns: true }, [
+        '--max-old-space-size=8192',
+      ]);
+      workers.push(child);
+      await nextMessage(child, 'filled');
+    }
+    for (let turn = 0; turn < job.samples; turn++) {
+      for (let i = 0; i < workers.length; i++) {
+        const child = workers[(turn + i) % workers.length] as ChildProcess;
+        const done = nextMessage(child, 'sampled');
+        child.send({ type: 'sample' });
+        await done;
+      }
+    }
+    const points: ScalePoint[] = [];
+    for (const child of workers) {
+      const answer = nextMessage<{ result: ScalePoint[]; cpus?: string }>(child, 'result');
+      child.send({ type: 'finish' });
+      const { result, cpus } = await answer;
+      recordObserved('workers', cpus);
+      points.push(...result);
+    }
+    return points;
+  } finally {
+    for (const child of workers) await stopWorker(child);
+  }
 }
 
 /** One real completed record per library, as Redis DUMP payloads. */

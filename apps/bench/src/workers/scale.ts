@@ -8,7 +8,7 @@ import { SAMPLE_ORDER } from '../libraries/order.js';
 import type { EngineSubject, LibraryId, StoreTarget } from '../libraries/types.js';
 import { type Spread, spread } from '../stats.js';
 import { forceGc } from './measure.js';
-import { reply, workerArguments } from './protocol.js';
+import { announce, reply, workerArguments } from './protocol.js';
 
 export interface ScaleJob {
   library: LibraryId;
@@ -22,6 +22,13 @@ export interface ScaleJob {
   samples: number;
   /** The samples are summed in this many consecutive blocks; the spread is over the blocks. */
   blocks: number;
+  /**
+   * Measure one step (the only one in `steps`) in turns with other workers: fill, say `filled`,
+   * then take one sample (first executions, then replays) whenever the parent sends
+   * `{ type: "sample" }` (answered `sampled`), until `{ type: "finish" }`. The memory scenario runs one worker per step so
+   * that every step's blocks are measured in the same stretch of time.
+   */
+  turns?: boolean;
 }
 
 export interface ScalePoint {
@@ -32,6 +39,12 @@ export interface ScalePoint {
   /** ops/s of each block (operations ÷ time summed over its samples, GC pauses included). */
   first: Spread;
   replay: Spread;
+  /**
+   * Each block's ops/s in the order measured, when the step was measured in turns: block `i`
+   * of every step ran in the same round, so ratios between steps pair them.
+   */
+  firstBlocks?: number[];
+  replayBlocks?: number[];
   fillSeconds: number;
 }
 
@@ -86,19 +99,26 @@ subject = await engineSubject(job.library, job.target);
 generation++;
 stored = 0;
 
-const points: ScalePoint[] = [];
-for (const step of job.steps) {
+let recordsAtMost = 0;
+
+/** Fill the store to `step` records (memory); the seconds it took. */
+async function fillStep(step: number): Promise<number> {
   const started = performance.now();
   if (job.fillHere) await fillTo(step);
   const fillSeconds = (performance.now() - started) / 1000;
   // Fill garbage is not the measured operations' cost.
   forceGc();
-  const firstSeconds: number[] = [];
-  const replaySeconds: number[] = [];
-  let recordsAtMost = stored - oldest;
-  for (let s = 0; s < job.samples; s++) {
+  recordsAtMost = stored - oldest;
+  return fillSeconds;
+}
+
+/** `count` samples at `step` records, first executions and replays alternating; their seconds. */
+async function sample(step: number, count: number) {
+  const first: number[] = [];
+  const replay: number[] = [];
+  for (let s = 0; s < count; s++) {
     const base = stored;
-    firstSeconds.push(await timedCount(job.operations, (i) => call(base + i)));
+    first.push(await timedCount(job.operations, (i) => call(base + i)));
     stored += job.operations;
     recordsAtMost = Math.max(recordsAtMost, stored - oldest);
     // Memory: keep one store at the step by removing the records the first executions added
@@ -111,26 +131,70 @@ for (const step of job.steps) {
     // on Redis the fill is copies under other names, and `stored` counts the measured keys.
     const from = oldest;
     const span = stored - oldest;
-    replaySeconds.push(
+    replay.push(
       await timedCount(job.operations, () => call(from + Math.floor(Math.random() * span))),
     );
   }
-  const blockRates = (seconds: number[]) => {
-    const rates: number[] = [];
-    const size = Math.ceil(seconds.length / job.blocks);
-    for (let b = 0; b < seconds.length; b += size) {
-      const block = seconds.slice(b, b + size);
-      rates.push((block.length * job.operations) / block.reduce((sum, t) => sum + t, 0));
-    }
-    return spread(rates);
-  };
-  points.push({
-    records: step,
-    recordsAtMost,
-    first: blockRates(firstSeconds),
-    replay: blockRates(replaySeconds),
-    fillSeconds,
-  });
+  return { first, replay };
 }
-await subject.close();
-reply<ScalePoint[]>(points);
+
+/**
+ * ops/s of each block of consecutive samples (operations ÷ the time its samples took together),
+ * `job.blocks` blocks in the order measured.
+ */
+function blockRates(seconds: number[]): number[] {
+  const rates: number[] = [];
+  const size = Math.ceil(seconds.length / job.blocks);
+  for (let b = 0; b < seconds.length; b += size) {
+    const block = seconds.slice(b, b + size);
+    rates.push((block.length * job.operations) / block.reduce((sum, t) => sum + t, 0));
+  }
+  return rates;
+}
+
+if (job.turns) {
+  const step = job.steps[0] as number;
+  const fillSeconds = await fillStep(step);
+  const first: number[] = [];
+  const replay: number[] = [];
+  process.on('message', async (message: { type?: string }) => {
+    if (message?.type === 'sample') {
+      const taken = await sample(step, 1);
+      first.push(...taken.first);
+      replay.push(...taken.replay);
+      announce({ type: 'sampled' });
+    }
+    if (message?.type === 'finish') {
+      await subject.close();
+      const firstBlocks = blockRates(first);
+      const replayBlocks = blockRates(replay);
+      reply<ScalePoint[]>([
+        {
+          records: step,
+          recordsAtMost,
+          first: spread(firstBlocks),
+          replay: spread(replayBlocks),
+          firstBlocks,
+          replayBlocks,
+          fillSeconds,
+        },
+      ]);
+    }
+  });
+  announce({ type: 'filled' });
+} else {
+  const points: ScalePoint[] = [];
+  for (const step of job.steps) {
+    const fillSeconds = await fillStep(step);
+    const { first, replay } = await sample(step, job.samples);
+    points.push({
+      records: step,
+      recordsAtMost,
+      first: spread(blockRates(first)),
+      replay: spread(blockRates(replay)),
+      fillSeconds,
+    });
+  }
+  await subject.close();
+  reply<ScalePoint[]>(points);
+}
